@@ -1,0 +1,2 @@
+//! seq2seq-app
+fn main() {}

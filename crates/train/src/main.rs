@@ -1,0 +1,2 @@
+//! seq2seq-train
+fn main() {}
