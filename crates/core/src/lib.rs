@@ -3,7 +3,26 @@
 //! Data flows one way: text → [`tokenizer`] → model ([`models`]) on a [`backend::Backend`]
 //! → tokens + [`trace`] → UI. Everything here is plain Rust (no wasm, no wgpu) and builds for
 //! native targets and for wasm32.
+//!
+//! - [`tensor`], [`ops`]: host tensors and the reference operations (the GPU kernels' twins)
+//! - [`backend`]: the op set models are written against; [`backend::CpuBackend`]
+//! - [`layers`]: Linear, Embedding, RNN/GRU/LSTM cells, bidirectional, Bahdanau, multi-head
+//!   attention, Transformer layers, sinusoidal positions
+//! - [`models`]: the five families; [`decoding`]: greedy and beam search; [`trace`]: what the UI shows
+//! - [`weights`]: safetensors in and out; [`translator`]: tokenizers + model from files
+//! - [`demo`]: randomly initialised models for tests and the smoke-test page
 
+pub mod backend;
+pub mod decoding;
+pub mod demo;
 pub mod error;
+pub mod layers;
+pub mod models;
+pub mod ops;
+pub mod tensor;
+pub mod tokenizer;
+pub mod trace;
+pub mod translator;
+pub mod weights;
 
 pub use error::{Error, Result};

@@ -1,0 +1,137 @@
+//! The five model families of the article, one file per kind of encoder–decoder:
+//!
+//! | family | file | context the decoder sees |
+//! |---|---|---|
+//! | `rnn`, `gru`, `lstm` | [`fixed_context`] | one fixed c = the encoder's last state, the same at every step |
+//! | `gru-attn` | [`gru_attention`] | c_i = Σ_j α_ij h_j, recomputed per step (Bahdanau) |
+//! | `transformer` | [`transformer`] | multi-head cross-attention in every decoder layer |
+//!
+//! Each model: a `Config`, `new(backend, config, weights)`, `encode` and one decoder `step`.
+
+pub mod fixed_context;
+pub mod gru_attention;
+pub mod transformer;
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::decoding::{self, DecodeEvent, DecodeOptions, Translation};
+use crate::layers::CellKind;
+use crate::trace::{EncoderTrace, StepTrace};
+use crate::weights::Weights;
+use crate::Result;
+
+pub use fixed_context::{FixedContextModel, RecurrentConfig};
+pub use gru_attention::{AttentionConfig, GruAttentionModel};
+pub use transformer::{TransformerConfig, TransformerModel};
+
+/// What `encode` hands to the decoder.
+pub struct Encoded<M, S> {
+    /// What every decoder step reads (context c, annotations, cross-attention keys/values).
+    pub memory: M,
+    /// The decoder's initial state.
+    pub state: S,
+    pub trace: EncoderTrace,
+}
+
+/// What one decoder step produced.
+pub struct ModelStep<S> {
+    /// Unnormalised scores over the target vocabulary.
+    pub logits: Vec<f32>,
+    pub state: S,
+    /// The step's trace (the decoder fills in the chosen token and top-k).
+    pub trace: StepTrace,
+}
+
+/// An encoder–decoder that can be decoded one token at a time.
+#[allow(async_fn_in_trait)]
+pub trait Seq2Seq {
+    type Memory;
+    type State: Clone;
+
+    fn source_vocab(&self) -> usize;
+    fn target_vocab(&self) -> usize;
+
+    /// src: source ids ending with EOS.
+    async fn encode(&self, src: &[u32], trace: bool) -> Result<Encoded<Self::Memory, Self::State>>;
+
+    /// One decoder step from the previous token (BOS at the start).
+    async fn step(&self, memory: &Self::Memory, state: &Self::State, prev: u32, trace: bool) -> Result<ModelStep<Self::State>>;
+}
+
+/// The architecture half of a model's config.json, tagged by family.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "family")]
+pub enum ModelConfig {
+    #[serde(rename = "rnn")]
+    Rnn(RecurrentConfig),
+    #[serde(rename = "gru")]
+    Gru(RecurrentConfig),
+    #[serde(rename = "lstm")]
+    Lstm(RecurrentConfig),
+    #[serde(rename = "gru-attn")]
+    GruAttn(AttentionConfig),
+    #[serde(rename = "transformer")]
+    Transformer(TransformerConfig),
+}
+
+impl ModelConfig {
+    pub fn family(&self) -> &'static str {
+        match self {
+            ModelConfig::Rnn(_) => "rnn",
+            ModelConfig::Gru(_) => "gru",
+            ModelConfig::Lstm(_) => "lstm",
+            ModelConfig::GruAttn(_) => "gru-attn",
+            ModelConfig::Transformer(_) => "transformer",
+        }
+    }
+
+    pub fn vocab_sizes(&self) -> (usize, usize) {
+        match self {
+            ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => (c.src_vocab, c.tgt_vocab),
+            ModelConfig::GruAttn(c) => (c.src_vocab, c.tgt_vocab),
+            ModelConfig::Transformer(c) => (c.src_vocab, c.tgt_vocab),
+        }
+    }
+}
+
+/// Any of the five families behind one type, for callers that pick the model at run time.
+pub enum AnyModel<B: Backend> {
+    FixedContext(FixedContextModel<B>),
+    GruAttn(GruAttentionModel<B>),
+    Transformer(TransformerModel<B>),
+}
+
+impl<B: Backend> AnyModel<B> {
+    /// Build the model `config` describes from `weights` (checked: nothing missing, nothing unused).
+    pub fn new(b: &B, config: &ModelConfig, mut weights: Weights) -> Result<Self> {
+        let model = match config {
+            ModelConfig::Rnn(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, &mut weights)?),
+            ModelConfig::Gru(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, &mut weights)?),
+            ModelConfig::Lstm(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Lstm, c, &mut weights)?),
+            ModelConfig::GruAttn(c) => Self::GruAttn(GruAttentionModel::new(b, c, &mut weights)?),
+            ModelConfig::Transformer(c) => Self::Transformer(TransformerModel::new(b, c, &mut weights)?),
+        };
+        weights.finish()?;
+        Ok(model)
+    }
+
+    /// Translate source ids (EOS appended here), streaming events as each step is decided.
+    pub async fn translate(
+        &self,
+        src: &[u32],
+        options: &DecodeOptions,
+        on_event: &mut dyn FnMut(DecodeEvent<'_>),
+    ) -> Result<Translation> {
+        match self {
+            AnyModel::FixedContext(m) => decoding::decode(m, src, options, on_event).await,
+            AnyModel::GruAttn(m) => decoding::decode(m, src, options, on_event).await,
+            AnyModel::Transformer(m) => decoding::decode(m, src, options, on_event).await,
+        }
+    }
+}
+
+/// Read traced tensors back as rows: each tensor [1, n] → Vec of n.
+pub(crate) async fn read_rows<B: Backend>(b: &B, ts: &[&B::Tensor]) -> Result<Vec<Vec<f32>>> {
+    Ok(b.read_many(ts).await?.into_iter().map(|t| t.into_data()).collect())
+}

@@ -1,0 +1,16 @@
+//! CPU reference operations on [`Tensor`](crate::tensor::Tensor)s. Each function is the
+//! specification the GPU kernel of the same name is tested against.
+
+pub mod activation;
+mod attention;
+mod elementwise;
+mod matmul;
+mod norm;
+mod softmax;
+
+pub use activation::{gelu, relu, sigmoid, tanh, Activation};
+pub use attention::{additive_attention, scaled_dot_product_attention, AttentionOutput};
+pub use elementwise::{add, add_row, concat_cols, embedding, mul, scale, slice_cols, slice_rows};
+pub use matmul::{linear, matmul, matmul_bt, matmul_naive};
+pub use norm::layer_norm;
+pub use softmax::{softmax_in_place, softmax_rows};

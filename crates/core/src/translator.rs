@@ -1,0 +1,93 @@
+//! A model with its two tokenizers, loaded from the files of `www/models/<id>/`:
+//! `config.json`, `model.safetensors`, and the source and target `tokenizer-*.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::decoding::{DecodeEvent, DecodeOptions, Translation};
+use crate::models::{AnyModel, ModelConfig};
+use crate::tokenizer::{Language, Tokenizer};
+use crate::weights::Weights;
+use crate::{Error, Result};
+
+/// `config.json`: the direction and the architecture.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranslatorConfig {
+    /// e.g. "gru-attn-en-zh"
+    pub id: String,
+    pub source_language: Language,
+    pub target_language: Language,
+    pub model: ModelConfig,
+}
+
+impl TranslatorConfig {
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::Config(format!("config.json is not valid: {e}")))
+    }
+}
+
+/// Tokens and text of a translation, with its traces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranslationOutput {
+    /// Display strings of the source pieces, EOS included (one per encoder position).
+    pub source_tokens: Vec<String>,
+    /// Display strings of the target pieces, one per decoder step (EOS included when produced).
+    pub target_tokens: Vec<String>,
+    pub text: String,
+    pub translation: Translation,
+}
+
+pub struct Translator<B: Backend> {
+    pub config: TranslatorConfig,
+    pub source: Tokenizer,
+    pub target: Tokenizer,
+    pub model: AnyModel<B>,
+}
+
+impl<B: Backend> Translator<B> {
+    /// Build from already-parsed parts, checking that they belong together.
+    pub fn new(b: &B, config: TranslatorConfig, weights: Weights, source: Tokenizer, target: Tokenizer) -> Result<Self> {
+        let (src_vocab, tgt_vocab) = config.model.vocab_sizes();
+        for (tok, vocab, side, lang) in [
+            (&source, src_vocab, "source", config.source_language),
+            (&target, tgt_vocab, "target", config.target_language),
+        ] {
+            if tok.vocab_size() != vocab || tok.language() != lang {
+                return Err(Error::Tokenizer(format!(
+                    "the {side} tokenizer ({:?}, {} tokens) does not match the model ({lang:?}, {vocab} tokens)",
+                    tok.language(),
+                    tok.vocab_size()
+                )));
+            }
+        }
+        let model = AnyModel::new(b, &config.model, weights)?;
+        Ok(Self { config, source, target, model })
+    }
+
+    /// Build from the raw files.
+    pub fn load(b: &B, config_json: &str, safetensors: &[u8], source_json: &str, target_json: &str) -> Result<Self> {
+        let config = TranslatorConfig::from_json(config_json)?;
+        let weights = Weights::from_safetensors(safetensors)?;
+        Self::new(b, config, weights, Tokenizer::from_json(source_json)?, Tokenizer::from_json(target_json)?)
+    }
+
+    /// Tokenise, translate, detokenise; events stream as each step is decided.
+    pub async fn translate(
+        &self,
+        text: &str,
+        options: &DecodeOptions,
+        on_event: &mut dyn FnMut(DecodeEvent<'_>),
+    ) -> Result<TranslationOutput> {
+        let encoding = self.source.encode(text)?;
+        let translation = self.model.translate(&encoding.ids, options, on_event).await?;
+        let mut source_tokens = encoding.tokens;
+        source_tokens.push(self.source.token(crate::tokenizer::EOS).to_string());
+        let target_tokens = translation.steps.iter().map(|s| self.target.token(s.token).to_string()).collect();
+        Ok(TranslationOutput {
+            source_tokens,
+            target_tokens,
+            text: self.target.decode(&translation.tokens),
+            translation,
+        })
+    }
+}

@@ -1,0 +1,183 @@
+//! Named weights: read from safetensors (f32, f16 or bf16, all read into f32), or drawn at random
+//! for tests and demos through exactly the same code path. Models `take` each tensor by its PyTorch
+//! name and shape; a missing, unused or wrongly shaped tensor is an error that names it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use half::{bf16, f16};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+use crate::tensor::Tensor;
+use crate::{Error, Result};
+
+/// How a tensor is initialised when the weights are random.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Init {
+    /// U(-1/√fan_in, 1/√fan_in), fan_in = last dimension (PyTorch's default for Linear/RNN).
+    Uniform,
+    /// N(0, 1)-like spread U(-√3, √3), PyTorch's default for Embedding.
+    Embedding,
+    Ones,
+    Zeros,
+}
+
+/// The 16-bit or 32-bit float type a weight file is written with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageType {
+    F32,
+    F16,
+    BF16,
+}
+
+enum Source {
+    File(HashMap<String, Tensor>),
+    Random(Box<StdRng>),
+}
+
+pub struct Weights {
+    source: Source,
+    /// Every tensor handed out, by name: what `finish` returns for export.
+    taken: BTreeMap<String, Tensor>,
+}
+
+impl Weights {
+    /// Parse a safetensors file. Every tensor is converted to f32 up front.
+    pub fn from_safetensors(bytes: &[u8]) -> Result<Self> {
+        let st = SafeTensors::deserialize(bytes)
+            .map_err(|e| Error::WeightFile(format!("not a valid safetensors file ({e})")))?;
+        let mut map = HashMap::new();
+        for (name, view) in st.tensors() {
+            let tensor = view_to_f32(&name, &view)?;
+            map.insert(name, tensor);
+        }
+        Ok(Self {
+            source: Source::File(map),
+            taken: BTreeMap::new(),
+        })
+    }
+
+    /// Random weights, reproducible from `seed` (the order of `take` calls is fixed by the model).
+    pub fn random(seed: u64) -> Self {
+        Self {
+            source: Source::Random(Box::new(StdRng::seed_from_u64(seed))),
+            taken: BTreeMap::new(),
+        }
+    }
+
+    /// The tensor `name` with `shape`, initialised as `Init::Uniform` when random.
+    pub fn take(&mut self, name: &str, shape: &[usize]) -> Result<Tensor> {
+        self.take_init(name, shape, Init::Uniform)
+    }
+
+    pub fn take_init(&mut self, name: &str, shape: &[usize], init: Init) -> Result<Tensor> {
+        assert!(!self.taken.contains_key(name), "weight `{name}` taken twice");
+        let tensor = match &mut self.source {
+            Source::File(map) => {
+                let t = map.remove(name).ok_or_else(|| Error::MissingTensor(name.to_string()))?;
+                if t.shape() != shape {
+                    return Err(Error::ShapeMismatch {
+                        name: name.to_string(),
+                        expected: shape.to_vec(),
+                        actual: t.shape().to_vec(),
+                    });
+                }
+                t
+            }
+            Source::Random(rng) => random_tensor(rng, shape, init),
+        };
+        self.taken.insert(name.to_string(), tensor.clone());
+        Ok(tensor)
+    }
+
+    /// Check that every tensor of the file was used; return all tensors taken, by name.
+    pub fn finish(self) -> Result<BTreeMap<String, Tensor>> {
+        if let Source::File(map) = self.source {
+            if !map.is_empty() {
+                let mut names: Vec<String> = map.into_keys().collect();
+                names.sort();
+                return Err(Error::UnusedTensors(names));
+            }
+        }
+        Ok(self.taken)
+    }
+}
+
+fn random_tensor(rng: &mut StdRng, shape: &[usize], init: Init) -> Tensor {
+    let n: usize = shape.iter().product();
+    let fan_in = shape.last().copied().unwrap_or(1).max(1) as f32;
+    let data = match init {
+        Init::Ones => vec![1.0; n],
+        Init::Zeros => vec![0.0; n],
+        Init::Uniform | Init::Embedding => {
+            let a = if init == Init::Uniform { 1.0 / fan_in.sqrt() } else { 3f32.sqrt() };
+            (0..n).map(|_| rng.random_range(-a..a)).collect()
+        }
+    };
+    Tensor::new(shape, data)
+}
+
+fn view_to_f32(name: &str, view: &TensorView<'_>) -> Result<Tensor> {
+    let bytes = view.data();
+    let data: Vec<f32> = match view.dtype() {
+        Dtype::F32 => bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+        Dtype::F16 => bytes
+            .chunks_exact(2)
+            .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+        Dtype::BF16 => bytes
+            .chunks_exact(2)
+            .map(|b| bf16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+        other => {
+            return Err(Error::WeightFile(format!(
+                "tensor `{name}` has dtype {other:?}; only F32, F16 and BF16 are supported"
+            )))
+        }
+    };
+    let shape = view.shape().to_vec();
+    if shape.iter().product::<usize>() != data.len() {
+        return Err(Error::WeightFile(format!("tensor `{name}` has {} values for shape {shape:?}", data.len())));
+    }
+    if let Some(i) = data.iter().position(|v| !v.is_finite()) {
+        return Err(Error::WeightFile(format!("tensor `{name}` holds a non-finite value at index {i}")));
+    }
+    Ok(Tensor::new(shape, data))
+}
+
+/// Serialise tensors to safetensors bytes with the given storage type and metadata.
+pub fn to_safetensors(
+    tensors: &BTreeMap<String, Tensor>,
+    storage: StorageType,
+    metadata: Option<HashMap<String, String>>,
+) -> Result<Vec<u8>> {
+    let encoded: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        .iter()
+        .map(|(name, t)| {
+            let bytes = match storage {
+                StorageType::F32 => t.data().iter().flat_map(|v| v.to_le_bytes()).collect(),
+                StorageType::F16 => t.data().iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect(),
+                StorageType::BF16 => t.data().iter().flat_map(|&v| bf16::from_f32(v).to_le_bytes()).collect(),
+            };
+            (name.clone(), t.shape().to_vec(), bytes)
+        })
+        .collect();
+    let dtype = match storage {
+        StorageType::F32 => Dtype::F32,
+        StorageType::F16 => Dtype::F16,
+        StorageType::BF16 => Dtype::BF16,
+    };
+    let views = encoded
+        .iter()
+        .map(|(name, shape, bytes)| {
+            TensorView::new(dtype, shape.clone(), bytes)
+                .map(|v| (name.clone(), v))
+                .map_err(|e| Error::WeightFile(format!("cannot write `{name}`: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    safetensors::serialize(views, metadata).map_err(|e| Error::WeightFile(format!("cannot serialise: {e}")))
+}
