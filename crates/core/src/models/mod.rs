@@ -19,7 +19,7 @@ use crate::decoding::{self, DecodeEvent, DecodeOptions, Translation};
 use crate::layers::CellKind;
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
-use crate::Result;
+use crate::{Error, Result};
 
 pub use fixed_context::{FixedContextModel, RecurrentConfig};
 pub use gru_attention::{AttentionConfig, GruAttentionModel};
@@ -86,6 +86,44 @@ impl ModelConfig {
         }
     }
 
+    /// Reject sizes no real model has (zero, or beyond what a browser could hold), so a hostile
+    /// config.json cannot make the loader divide by zero or allocate without bound.
+    pub fn validate(&self) -> Result<()> {
+        const MAX_DIM: usize = 1 << 16;
+        const MAX_VOCAB: usize = 1 << 20;
+        let (src, tgt) = self.vocab_sizes();
+        let mut sizes = vec![("src_vocab", src, MAX_VOCAB), ("tgt_vocab", tgt, MAX_VOCAB)];
+        match self {
+            ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => {
+                sizes.extend([("embed_dim", c.embed_dim, MAX_DIM), ("hidden_dim", c.hidden_dim, MAX_DIM)]);
+            }
+            ModelConfig::GruAttn(c) => sizes.extend([
+                ("embed_dim", c.embed_dim, MAX_DIM),
+                ("hidden_dim", c.hidden_dim, MAX_DIM),
+                ("attn_dim", c.attn_dim, MAX_DIM),
+            ]),
+            ModelConfig::Transformer(c) => {
+                sizes.extend([
+                    ("dim", c.dim, MAX_DIM),
+                    ("heads", c.heads, 256),
+                    ("ffn_dim", c.ffn_dim, MAX_DIM),
+                    ("encoder_layers", c.encoder_layers, 64),
+                    ("decoder_layers", c.decoder_layers, 64),
+                ]);
+                if c.dim % c.heads.max(1) != 0 {
+                    return Err(Error::Config(format!("dim {} is not divisible by {} heads", c.dim, c.heads)));
+                }
+            }
+        }
+        for (name, value, max) in sizes {
+            let min = if name.ends_with("vocab") { 4 } else { 1 };
+            if !(min..=max).contains(&value) {
+                return Err(Error::Config(format!("{name} = {value} is outside {min}..={max}")));
+            }
+        }
+        Ok(())
+    }
+
     pub fn vocab_sizes(&self) -> (usize, usize) {
         match self {
             ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => (c.src_vocab, c.tgt_vocab),
@@ -105,6 +143,7 @@ pub enum AnyModel<B: Backend> {
 impl<B: Backend> AnyModel<B> {
     /// Build the model `config` describes from `weights` (checked: nothing missing, nothing unused).
     pub fn new(b: &B, config: &ModelConfig, mut weights: Weights) -> Result<Self> {
+        config.validate()?;
         let model = match config {
             ModelConfig::Rnn(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, &mut weights)?),
             ModelConfig::Gru(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, &mut weights)?),

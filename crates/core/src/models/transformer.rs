@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Encoded, ModelStep, Seq2Seq};
+use super::{Encoded, ModelConfig, ModelStep, Seq2Seq};
 use crate::backend::Backend;
 use crate::layers::positions::sinusoidal;
 use crate::layers::transformer_layers::KvCache;
@@ -23,7 +23,7 @@ use crate::ops::Activation;
 use crate::tensor::Tensor;
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransformerConfig {
@@ -64,9 +64,7 @@ pub struct DecoderState<T> {
 impl<B: Backend> TransformerModel<B> {
     pub fn new(b: &B, config: &TransformerConfig, w: &mut Weights) -> Result<Self> {
         let c = config;
-        if c.heads == 0 || c.dim % c.heads != 0 {
-            return Err(Error::Config(format!("dim {} is not divisible by {} heads", c.dim, c.heads)));
-        }
+        ModelConfig::Transformer(c.clone()).validate()?;
         let encoder = (0..c.encoder_layers)
             .map(|l| TransformerEncoderLayer::new(b, w, &format!("encoder.layers.{l}"), c.dim, c.heads, c.ffn_dim, c.activation))
             .collect::<Result<_>>()?;
