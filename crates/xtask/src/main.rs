@@ -1,2 +1,92 @@
-//! xtask
-fn main() {}
+//! `cargo xtask`: every set-up and automation step of the project, in one place.
+//!
+//! - `cargo xtask serve`: set up, build the app (`trunk build --release`), serve `dist/`.
+//! - `cargo xtask test`: set up, then fmt, clippy (native and wasm32), every crate's tests,
+//!   the release build and the browser tests, stopping at the first failure.
+//!
+//! The other subcommands are the pieces of those two.
+
+mod csp;
+mod demo_stub;
+use demo_stub as demo;
+mod e2e;
+mod server;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Set-up and automation for the Seq2Seq Playground"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages, Debian packages.
+    Setup,
+    /// Set up, then `trunk build --release` into dist/.
+    Build,
+    /// Set up, build, and serve dist/ on a local static server.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Serve the existing dist/ without set-up or build.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Set up, then run every check: fmt, clippy (native + wasm32), tests, release build, browser tests.
+    Test {
+        /// Skip the set-up step (assume the tools are installed).
+        #[arg(long)]
+        no_setup: bool,
+    },
+    /// Browser tests only, against the existing dist/ (headless Chromium, with and without WebGPU).
+    E2e,
+    /// Post-build hook run by trunk: add the sha256 of each inline script to the page's CSP.
+    #[command(hide = true)]
+    CspHash {
+        /// Folder holding index.html [default: $TRUNK_STAGING_DIR, else dist].
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = util::prepare_environment().and_then(|()| match cli.command {
+        Command::Setup => setup::run(),
+        Command::Build => setup::run().and_then(|()| test::trunk_build()),
+        Command::Serve {
+            port,
+            host,
+            no_build,
+        } => {
+            if !no_build {
+                setup::run().and_then(|()| test::trunk_build())?;
+            }
+            server::serve_forever(&util::repo_root().join("dist"), &host, port)
+        }
+        Command::Test { no_setup } => test::run(!no_setup),
+        Command::E2e => e2e::run(),
+        Command::CspHash { dir } => csp::run(dir),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `cargo xtask test`: every check in order, stopping at the first failure.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use crate::util::{self, cmd, repo_root};
+
+/// Records each stage's time and prints a summary, also when a stage fails.
+#[derive(Default)]
+struct Stages {
+    done: Vec<(String, Duration, String)>,
+}
+
+impl Stages {
+    fn run<T>(&mut self, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        util::banner(name);
+        let (result, elapsed) = util::timed(f);
+        let status = if result.is_ok() { "ok" } else { "FAILED" };
+        self.done
+            .push((name.to_owned(), elapsed, status.to_owned()));
+        match result {
+            Ok(value) => {
+                println!("✓ {name} ({})", util::seconds(elapsed));
+                Ok(value)
+            }
+            Err(err) => {
+                let line = "✗".repeat(39);
+                eprintln!(
+                    "\n{line}\n✗ stage failed: {name} ({})\n{line}",
+                    util::seconds(elapsed)
+                );
+                self.summary();
+                Err(err.context(format!("stage `{name}` failed")))
+            }
+        }
+    }
+
+    fn summary(&self) {
+        println!("\nstage timings:");
+        for (name, elapsed, status) in &self.done {
+            println!("  {status:>6}  {:>8}  {name}", util::seconds(*elapsed));
+        }
+    }
+}
+
+pub fn run(with_setup: bool) -> Result<()> {
+    let mut stages = Stages::default();
+    if with_setup {
+        stages.run("setup", crate::setup::run)?;
+    }
+    stages.run("cargo fmt --all -- --check", || {
+        util::run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))
+            .context("formatting differs: run `cargo fmt --all`")
+    })?;
+    stages.run("clippy (native, all targets)", || {
+        util::run(&mut cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ))
+    })?;
+    stages.run("clippy (wasm32)", || {
+        util::run(&mut cmd(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "seq2seq-core",
+                "-p",
+                "seq2seq-gpu",
+                "-p",
+                "seq2seq-app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ))
+    })?;
+    let counts = stages.run("cargo test --workspace", run_workspace_tests)?;
+    stages.run("trunk build --release", trunk_build)?;
+    let fixture = stages.run("browser test: prepare", crate::e2e::prepare)?;
+    stages.run("browser test (WebGPU: --enable-unsafe-webgpu)", || {
+        crate::e2e::run_mode(&fixture, "webgpu")
+    })?;
+    stages.run("browser test (CPU fallback: no WebGPU)", || {
+        crate::e2e::run_mode(&fixture, "cpu")
+    })?;
+    drop(fixture);
+
+    util::banner("all checks passed");
+    print_counts(&counts);
+    stages.summary();
+    Ok(())
+}
+
+/// `trunk build --release` into dist/, then the size of what a reader downloads.
+pub fn trunk_build() -> Result<()> {
+    util::run(&mut cmd("trunk", &["build", "--release"]))
+        .context("`trunk build --release` failed (setup: `cargo xtask setup`)")?;
+    report_sizes(&repo_root().join("dist"))
+}
+
+fn gzipped_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = flate2::read::GzEncoder::new(bytes, flate2::Compression::best());
+    let mut out = Vec::new();
+    encoder.read_to_end(&mut out)?;
+    Ok(out.len())
+}
+
+fn report_sizes(dist: &Path) -> Result<()> {
+    let mut total = (0, 0);
+    println!("dist/ (first load, without models/):");
+    let mut entries: Vec<_> = std::fs::read_dir(dist)
+        .context("dist/ is missing after the build")?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_file())
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let bytes = std::fs::read(entry.path())?;
+        let gz = gzipped_len(&bytes)?;
+        total = (total.0 + bytes.len(), total.1 + gz);
+        println!(
+            "  {:>10} B raw  {:>10} B gzip  {}",
+            bytes.len(),
+            gz,
+            entry.file_name().to_string_lossy()
+        );
+    }
+    println!("  {:>10} B raw  {:>10} B gzip  total", total.0, total.1);
+    Ok(())
+}
+
+#[derive(Default, Clone, Copy)]
+struct Count {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Workspace packages and their targets, to name the package of each test binary.
+struct Targets {
+    /// (package, target name with '-' as '_', source path)
+    entries: Vec<(String, String, String)>,
+    packages: Vec<String>,
+}
+
+impl Targets {
+    fn load() -> Result<Self> {
+        let output = cmd("cargo", &["metadata", "--no-deps", "--format-version", "1"])
+            .output()
+            .context("cannot run `cargo metadata`")?;
+        if !output.status.success() {
+            bail!(
+                "`cargo metadata` failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        let mut entries = Vec::new();
+        let mut packages = Vec::new();
+        for package in json["packages"].as_array().into_iter().flatten() {
+            let name = package["name"].as_str().unwrap_or("?").to_owned();
+            for target in package["targets"].as_array().into_iter().flatten() {
+                entries.push((
+                    name.clone(),
+                    target["name"].as_str().unwrap_or("").replace('-', "_"),
+                    target["src_path"].as_str().unwrap_or("").to_owned(),
+                ));
+            }
+            packages.push(name);
+        }
+        Ok(Self { entries, packages })
+    }
+
+    /// Package of a target named `target` whose source path ends with `path` (when given).
+    fn package(&self, target: &str, path: Option<&str>) -> String {
+        let matching: Vec<_> = self.entries.iter().filter(|e| e.1 == target).collect();
+        let chosen = match path {
+            Some(path) if matching.len() > 1 => matching
+                .iter()
+                .find(|e| e.2.ends_with(path))
+                .or(matching.first()),
+            _ => matching.first(),
+        };
+        chosen.map_or_else(|| format!("? ({target})"), |e| e.0.clone())
+    }
+}
+
+/// `     Running unittests src/lib.rs (target/debug/deps/seq2seq_core-0123abcd)` → package.
+fn running_package(line: &str, targets: &Targets) -> Option<String> {
+    let rest = line.trim().strip_prefix("Running ")?;
+    let rest = rest.strip_prefix("unittests ").unwrap_or(rest);
+    let (path, exe) = rest.rsplit_once(" (")?;
+    let exe = exe.trim_end_matches(')');
+    let stem = Path::new(exe).file_stem()?.to_string_lossy().into_owned();
+    let target = stem
+        .rsplit_once('-')
+        .map_or(stem.as_str(), |(name, _)| name);
+    Some(targets.package(target, Some(path)))
+}
+
+/// `test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; …`
+fn parse_result(line: &str) -> Option<Count> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let mut count = Count::default();
+    for part in rest.split([';', '.']) {
+        let mut words = part.split_whitespace();
+        let (Some(number), Some(kind)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let Ok(number) = number.parse::<u64>() else {
+            continue;
+        };
+        match kind {
+            "passed" => count.passed = number,
+            "failed" => count.failed = number,
+            "ignored" => count.ignored = number,
+            _ => {}
+        }
+    }
+    Some(count)
+}
+
+/// `cargo test --workspace`, echoing its output and counting the tests of each package.
+fn run_workspace_tests() -> Result<BTreeMap<String, Count>> {
+    let targets = Targets::load()?;
+    let mut counts: BTreeMap<String, Count> = targets
+        .packages
+        .iter()
+        .map(|name| (name.clone(), Count::default()))
+        .collect();
+    let (reader, writer) = std::io::pipe().context("cannot create a pipe")?;
+    let mut child = {
+        let mut command = cmd("cargo", &["test", "--workspace"]);
+        command.stdout(writer.try_clone()?).stderr(writer);
+        println!("$ {}", util::display(&command));
+        command.spawn().context("cannot start `cargo test`")?
+    };
+    let mut current = String::from("?");
+    for line in BufReader::new(reader).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(package) = running_package(&line, &targets) {
+            current = package;
+        } else if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
+            current = targets.package(lib.trim(), None);
+        } else if let Some(count) = parse_result(&line) {
+            let entry = counts.entry(current.clone()).or_default();
+            entry.passed += count.passed;
+            entry.failed += count.failed;
+            entry.ignored += count.ignored;
+        }
+    }
+    let status = child.wait()?;
+    print_counts(&counts);
+    if !status.success() {
+        bail!("`cargo test --workspace` failed ({status})");
+    }
+    Ok(counts)
+}
+
+fn print_counts(counts: &BTreeMap<String, Count>) {
+    println!("\ntests per crate:");
+    let mut total = Count::default();
+    for (package, count) in counts {
+        println!(
+            "  {:<16} {:>5} passed  {:>3} failed  {:>3} ignored",
+            package, count.passed, count.failed, count.ignored
+        );
+        total.passed += count.passed;
+        total.failed += count.failed;
+        total.ignored += count.ignored;
+    }
+    println!(
+        "  {:<16} {:>5} passed  {:>3} failed  {:>3} ignored",
+        "total", total.passed, total.failed, total.ignored
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_test_result_line() {
+        let count = parse_result(
+            "test result: ok. 12 passed; 1 failed; 3 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+        )
+        .unwrap();
+        assert_eq!((count.passed, count.failed, count.ignored), (12, 1, 3));
+        assert!(parse_result("running 12 tests").is_none());
+    }
+
+    #[test]
+    fn names_the_package_of_a_test_binary() {
+        let targets = Targets {
+            entries: vec![
+                (
+                    "seq2seq-core".into(),
+                    "seq2seq_core".into(),
+                    "/w/crates/core/src/lib.rs".into(),
+                ),
+                (
+                    "seq2seq-core".into(),
+                    "golden".into(),
+                    "/w/crates/core/tests/golden.rs".into(),
+                ),
+                (
+                    "seq2seq-gpu".into(),
+                    "golden".into(),
+                    "/w/crates/gpu/tests/golden.rs".into(),
+                ),
+            ],
+            packages: vec!["seq2seq-core".into(), "seq2seq-gpu".into()],
+        };
+        let line = "     Running unittests src/lib.rs (target/debug/deps/seq2seq_core-0f3c2a)";
+        assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-core");
+        let line = "     Running tests/golden.rs (target/debug/deps/golden-99aa)";
+        assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-core");
+        let line = "     Running crates/gpu/tests/golden.rs (target/debug/deps/golden-11bb)";
+        assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-gpu");
+    }
+}
