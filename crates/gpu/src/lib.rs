@@ -1,1 +1,24 @@
-//! seq2seq-gpu
+//! seq2seq-gpu: WebGPU compute for the playground, through wgpu (native Vulkan/Metal/DX12, and
+//! WebGPU in a page or a dedicated worker).
+//!
+//! - [`context`]: device creation, kept apart from the kernels (tests pass their own device)
+//! - [`runtime`]: the minimal GPU API: tensors in pooled buffers, dispatch, one encoder per
+//!   read-back, async read-back that works in browsers
+//! - [`shaders`] and [`kernels`]: one WGSL file per kernel in `shaders/`, one Rust wrapper each
+//! - [`backend`]: [`GpuBackend`], seq2seq-core's `Backend` on the GPU, so every model runs unchanged
+//! - [`bench`]: the benchmark suite (timestamp queries, checked against the CPU reference)
+//! - [`error`]: [`GpuError`], never a panic
+
+pub mod backend;
+pub mod bench;
+pub mod context;
+pub mod error;
+pub mod kernels;
+mod pool;
+pub mod runtime;
+pub mod shaders;
+
+pub use backend::GpuBackend;
+pub use context::{ContextOptions, GpuContext};
+pub use error::{GpuError, GpuResult};
+pub use runtime::{Gpu, GpuTensor};

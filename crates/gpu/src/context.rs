@@ -1,0 +1,178 @@
+//! Device creation, kept apart from the kernels: a [`GpuContext`] is an adapter's device and queue
+//! plus the error state the device reports asynchronously. Tests and the app can build one here
+//! (native: any adapter, lavapipe included; web: `navigator.gpu` in a page or a dedicated worker)
+//! or wrap a device they made themselves with [`GpuContext::from_device`].
+
+use std::sync::{Arc, Mutex};
+
+use crate::error::{GpuError, GpuResult};
+
+/// Options for [`GpuContext::new_with`].
+#[derive(Clone, Debug)]
+pub struct ContextOptions {
+    /// Ask for `TIMESTAMP_QUERY` when the adapter has it (the benchmarks need it).
+    pub timestamps: bool,
+    pub power_preference: wgpu::PowerPreference,
+}
+
+impl Default for ContextOptions {
+    fn default() -> Self {
+        Self {
+            timestamps: true,
+            power_preference: wgpu::PowerPreference::HighPerformance,
+        }
+    }
+}
+
+#[derive(Default)]
+struct DeviceErrors {
+    /// Errors wgpu reported outside any error scope, oldest first.
+    uncaptured: Vec<GpuError>,
+    lost: Option<String>,
+}
+
+struct Inner {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    info: wgpu::AdapterInfo,
+    errors: Arc<Mutex<DeviceErrors>>,
+}
+
+/// A device, its queue and what it told us. Cheap to clone.
+#[derive(Clone)]
+pub struct GpuContext {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for GpuContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpuContext")
+            .field("adapter", &self.inner.info.name)
+            .finish()
+    }
+}
+
+impl GpuContext {
+    /// The default adapter with the default options.
+    pub async fn new() -> GpuResult<Self> {
+        Self::new_with(&ContextOptions::default()).await
+    }
+
+    /// Request an adapter (environment variables such as `WGPU_BACKEND` and `WGPU_ADAPTER_NAME` are
+    /// honoured natively) and a device with every limit the adapter offers and nothing more.
+    pub async fn new_with(options: &ContextOptions) -> GpuResult<Self> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: options.power_preference,
+                force_fallback_adapter: false,
+                compatible_surface: None,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        Self::from_adapter(&adapter, options).await
+    }
+
+    /// A device on `adapter`, limits within the adapter's.
+    pub async fn from_adapter(
+        adapter: &wgpu::Adapter,
+        options: &ContextOptions,
+    ) -> GpuResult<Self> {
+        let mut features = wgpu::Features::empty();
+        if options.timestamps && adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
+            features |= wgpu::Features::TIMESTAMP_QUERY;
+        }
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("seq2seq-gpu device"),
+                required_features: features,
+                required_limits: adapter.limits(),
+                experimental_features: wgpu::ExperimentalFeatures::disabled(),
+                memory_hints: wgpu::MemoryHints::Performance,
+                trace: wgpu::Trace::Off,
+            })
+            .await
+            .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
+        Ok(Self::from_device(device, queue, adapter.get_info()))
+    }
+
+    /// Wrap a device made elsewhere. Installs the error and device-lost handlers (so that wgpu
+    /// never panics on an uncaptured error).
+    pub fn from_device(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
+        let errors = Arc::new(Mutex::new(DeviceErrors::default()));
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            let mut errs = sink.lock().unwrap_or_else(|p| p.into_inner());
+            if errs.uncaptured.len() < 16 {
+                errs.uncaptured.push(GpuError::from_wgpu(&e));
+            }
+        }));
+        let sink = errors.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            let mut errs = sink.lock().unwrap_or_else(|p| p.into_inner());
+            errs.lost = Some(format!("{reason:?}: {message}"));
+        });
+        Self {
+            inner: Arc::new(Inner {
+                device,
+                queue,
+                info,
+                errors,
+            }),
+        }
+    }
+
+    pub fn device(&self) -> &wgpu::Device {
+        &self.inner.device
+    }
+
+    pub fn queue(&self) -> &wgpu::Queue {
+        &self.inner.queue
+    }
+
+    pub fn adapter_info(&self) -> &wgpu::AdapterInfo {
+        &self.inner.info
+    }
+
+    pub fn limits(&self) -> wgpu::Limits {
+        self.inner.device.limits()
+    }
+
+    pub fn has_timestamps(&self) -> bool {
+        self.inner
+            .device
+            .features()
+            .contains(wgpu::Features::TIMESTAMP_QUERY)
+    }
+
+    /// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, Cpu)".
+    pub fn describe(&self) -> String {
+        let i = &self.inner.info;
+        format!(
+            "{} ({:?}, {:?}, driver {} {})",
+            i.name, i.backend, i.device_type, i.driver, i.driver_info
+        )
+    }
+
+    /// Is this a software rasteriser (lavapipe, SwiftShader, WARP)?
+    pub fn is_software(&self) -> bool {
+        self.inner.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// The first error the device reported since the last check, if any; a lost device stays lost.
+    pub fn take_error(&self) -> GpuResult<()> {
+        let mut errs = self.inner.errors.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(reason) = &errs.lost {
+            return Err(GpuError::DeviceLost(reason.clone()));
+        }
+        if errs.uncaptured.is_empty() {
+            Ok(())
+        } else {
+            let first = errs.uncaptured.remove(0);
+            errs.uncaptured.clear();
+            Err(first)
+        }
+    }
+}
