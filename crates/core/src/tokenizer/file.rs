@@ -1,18 +1,20 @@
-//! The tokenizer file: the subset of the `tokenizers` crate's `tokenizer.json` that seq2seq uses,
-//! plus one extra top-level section, `seq2seq`, that the `tokenizers` crate ignores.
+//! The tokenizer file: the subset of the `tokenizers` crate's `tokenizer.json` that seq2seq uses.
 //!
 //! ```text
 //! {
-//!   "seq2seq": { "language": "en", "normalizer": "seq2seq-en-v1" },
 //!   "version": "1.0", "truncation": null, "padding": null,
-//!   "added_tokens": [<pad> 0, <s> 1, </s> 2, <unk> 3, all special],
+//!   "added_tokens": [<pad> 0, <s> 1, </s> 2, <unk> 3, <en> or <zh> 4, all special],
 //!   "normalizer": null,                       // seq2seq normalises in code (normalize.rs)
-//!   "pre_tokenizer": Sequence[Metaspace(▁, always, split), Punctuation(Isolated)],
+//!   "pre_tokenizer": Sequence[Metaspace(▁, always (en) / never (zh), split), Punctuation(Isolated)],
 //!   "post_processor": null,
 //!   "decoder": Sequence[Replace(▁ → " "), ByteFallback, Fuse, Strip(" ", 1, 0)],
 //!   "model": { "type": "BPE", "byte_fallback": true, "vocab": {piece: id, ...}, "merges": [[a, b], ...], ... }
 //! }
 //! ```
+//!
+//! The language is the piece at id 4, `<en>` or `<zh>` (a language tag as in multilingual
+//! models; never produced by encode). It is not an extra JSON field because the `tokenizers`
+//! crate (0.23) fails to parse a file with an unknown top-level key.
 //!
 //! The same file loads in the `tokenizers` crate (Python or Rust) and gives the same ids on
 //! normalised text; `seq2seq-train` tests that on the whole training text.
@@ -23,25 +25,42 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
-use super::{Language, BOS, EOS, PAD, UNK};
+use super::{Language, BOS, EOS, LANG_TAG, PAD, UNK};
 use crate::{Error, Result};
 
 /// The names of the special pieces, by id.
-pub const SPECIALS: [(u32, &str); 4] = [(PAD, "<pad>"), (BOS, "<s>"), (EOS, "</s>"), (UNK, "<unk>")];
+pub const SPECIALS: [(u32, &str); 4] =
+    [(PAD, "<pad>"), (BOS, "<s>"), (EOS, "</s>"), (UNK, "<unk>")];
 
-/// The version tag of the normaliser a file was built for (see normalize.rs).
-pub fn normalizer_tag(language: Language) -> &'static str {
+/// The language-tag piece, at id [`LANG_TAG`].
+pub fn language_piece(language: Language) -> &'static str {
     match language {
-        Language::En => "seq2seq-en-v1",
-        Language::Zh => "seq2seq-zh-v1",
+        Language::En => "<en>",
+        Language::Zh => "<zh>",
     }
 }
 
-pub(crate) fn pre_tokenizer_json() -> Value {
+/// The specials and the language tag: the pieces of ids 0..=4.
+pub fn reserved_pieces(language: Language) -> [&'static str; 5] {
+    let [(_, pad), (_, bos), (_, eos), (_, unk)] = SPECIALS;
+    [pad, bos, eos, unk, language_piece(language)]
+}
+
+/// Whether the pre-tokeniser puts a "▁" in front of the text: English yes, Chinese no.
+pub fn prepends_space(language: Language) -> bool {
+    language == Language::En
+}
+
+pub(crate) fn pre_tokenizer_json(language: Language) -> Value {
+    let scheme = if prepends_space(language) {
+        "always"
+    } else {
+        "never"
+    };
     json!({
         "type": "Sequence",
         "pretokenizers": [
-            { "type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true },
+            { "type": "Metaspace", "replacement": "▁", "prepend_scheme": scheme, "split": true },
             { "type": "Punctuation", "behavior": "Isolated" }
         ]
     })
@@ -69,18 +88,11 @@ pub(crate) struct Parsed {
 
 #[derive(Deserialize)]
 struct FileIn {
-    seq2seq: Option<Meta>,
     #[serde(default)]
     normalizer: Value,
     #[serde(default)]
     pre_tokenizer: Value,
     model: Option<ModelIn>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Meta {
-    language: Language,
-    normalizer: String,
 }
 
 #[derive(Deserialize)]
@@ -117,26 +129,10 @@ fn bad(msg: impl Into<String>) -> Error {
 pub(crate) fn parse(json: &str) -> Result<Parsed> {
     let file: FileIn =
         serde_json::from_str(json).map_err(|e| bad(format!("not a valid tokenizer file: {e}")))?;
-    let meta = file.seq2seq.ok_or_else(|| {
-        bad("the file has no `seq2seq` section (language and normaliser); build it with `seq2seq-train prepare`")
-    })?;
-    if meta.normalizer != normalizer_tag(meta.language) {
-        return Err(bad(format!(
-            "the file was built for normaliser {:?}, this code has {:?}",
-            meta.normalizer,
-            normalizer_tag(meta.language)
-        )));
-    }
     if !file.normalizer.is_null() {
         return Err(bad(
             "`normalizer` must be null: seq2seq normalises text in code (tokenizer/normalize.rs)",
         ));
-    }
-    if file.pre_tokenizer != pre_tokenizer_json() {
-        return Err(bad(format!(
-            "unsupported `pre_tokenizer`; expected {}",
-            pre_tokenizer_json()
-        )));
     }
     let model = file.model.ok_or_else(|| bad("the file has no `model`"))?;
     if model.kind.as_deref() != Some("BPE") {
@@ -177,6 +173,21 @@ pub(crate) fn parse(json: &str) -> Result<Parsed> {
             return Err(bad(format!("the special piece {name} must have id {id}")));
         }
     }
+    let language = match pieces.get(LANG_TAG as usize).map(String::as_str) {
+        Some("<en>") => Language::En,
+        Some("<zh>") => Language::Zh,
+        other => {
+            return Err(bad(format!(
+                "id {LANG_TAG} must be the language piece <en> or <zh>, found {other:?}"
+            )))
+        }
+    };
+    if file.pre_tokenizer != pre_tokenizer_json(language) {
+        return Err(bad(format!(
+            "unsupported `pre_tokenizer`; for {language} expected {}",
+            pre_tokenizer_json(language)
+        )));
+    }
     let merges = model
         .merges
         .into_iter()
@@ -184,13 +195,15 @@ pub(crate) fn parse(json: &str) -> Result<Parsed> {
         .map(|(rank, m)| match m {
             MergeIn::Pair(a, b) => Ok((a, b)),
             MergeIn::Joined(s) => match s.split_once(' ') {
-                Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.to_string(), b.to_string())),
+                Some((a, b)) if !a.is_empty() && !b.is_empty() => {
+                    Ok((a.to_string(), b.to_string()))
+                }
                 _ => Err(bad(format!("merge {rank} ({s:?}) is not two pieces"))),
             },
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Parsed {
-        language: meta.language,
+        language,
         pieces,
         merges,
         ignore_merges: model.ignore_merges,
@@ -212,7 +225,6 @@ impl Serialize for VocabById<'_> {
 
 #[derive(Serialize)]
 struct FileOut<'a> {
-    seq2seq: Meta,
     version: &'static str,
     truncation: Value,
     padding: Value,
@@ -246,22 +258,19 @@ pub(crate) fn write(
     ignore_merges: bool,
 ) -> String {
     let file = FileOut {
-        seq2seq: Meta {
-            language,
-            normalizer: normalizer_tag(language).to_string(),
-        },
         version: "1.0",
         truncation: Value::Null,
         padding: Value::Null,
-        added_tokens: SPECIALS
+        added_tokens: reserved_pieces(language)
             .iter()
+            .enumerate()
             .map(|(id, name)| {
                 json!({ "id": id, "content": name, "single_word": false, "lstrip": false,
                         "rstrip": false, "normalized": false, "special": true })
             })
             .collect(),
         normalizer: Value::Null,
-        pre_tokenizer: pre_tokenizer_json(),
+        pre_tokenizer: pre_tokenizer_json(language),
         post_processor: Value::Null,
         decoder: decoder_json(),
         model: ModelOut {

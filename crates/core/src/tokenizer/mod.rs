@@ -60,6 +60,10 @@ pub const EOS: u32 = 2;
 /// Unknown: in the vocabulary for compatibility, never produced by [`Tokenizer::encode`].
 pub const UNK: u32 = 3;
 
+/// The language tag (`<en>` or `<zh>`): names the tokenizer's language in the file, never
+/// produced by [`Tokenizer::encode`].
+pub const LANG_TAG: u32 = 4;
+
 /// The longest input, in characters (Unicode scalar values), that [`Tokenizer::encode`] accepts.
 pub const MAX_INPUT_CHARS: usize = 500;
 
@@ -117,28 +121,31 @@ impl Tokenizer {
         )
     }
 
-    /// Builds a tokenizer from its vocabulary (`pieces[id]`, with the four specials at ids 0..4
-    /// and all 256 byte pieces somewhere) and its merges in rank order. Used by
+    /// Builds a tokenizer from its vocabulary (`pieces[id]`, with [`file::reserved_pieces`] at
+    /// ids 0..=4 and all 256 byte pieces somewhere) and its merges in rank order. Used by
     /// `seq2seq-train prepare` after training.
     pub fn from_parts(
         language: Language,
         pieces: Vec<String>,
         merges: Vec<(String, String)>,
     ) -> Result<Tokenizer> {
-        for (id, name) in file::SPECIALS {
-            if pieces.get(id as usize).map(String::as_str) != Some(name) {
+        for (id, name) in file::reserved_pieces(language).iter().enumerate() {
+            if pieces.get(id).map(String::as_str) != Some(*name) {
                 return Err(Error::Tokenizer(format!(
-                    "the special piece {name} must have id {id}"
+                    "the reserved piece {name} must have id {id}"
                 )));
             }
         }
         Self::build(language, pieces, merges, false)
     }
 
-    /// A character-level tokenizer: the specials, the 256 byte pieces, "▁" and `chars` (in the
-    /// order given; duplicates are skipped).
+    /// A character-level tokenizer: the specials and language tag, the 256 byte pieces, "▁" and
+    /// `chars` (in the order given; duplicates are skipped).
     pub fn from_chars(language: Language, chars: impl IntoIterator<Item = char>) -> Tokenizer {
-        let mut pieces: Vec<String> = file::SPECIALS.iter().map(|(_, n)| n.to_string()).collect();
+        let mut pieces: Vec<String> = file::reserved_pieces(language)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         pieces.extend((0..=255u8).map(byte_piece));
         let mut seen: std::collections::HashSet<String> = pieces.iter().cloned().collect();
         for c in std::iter::once(SPACE_MARK).chain(chars) {
@@ -230,14 +237,14 @@ impl Tokenizer {
     /// Encodes text that is already normalised (e.g. a line of `train.tsv`), with no length limit.
     pub fn encode_normalized(&self, normalized: &str) -> Encoding {
         let mut ids = Vec::with_capacity(normalized.len());
-        for word in pre_tokenize(normalized) {
+        for word in pre_tokenize(normalized, file::prepends_space(self.language)) {
             self.bpe.encode_word(&word, &mut ids);
         }
         let tokens = ids.iter().map(|&id| self.token(id).to_string()).collect();
         Encoding { ids, tokens }
     }
 
-    /// Ids → text. Skips the specials (PAD, BOS, EOS, UNK) and ids out of range; byte pieces are
+    /// Ids → text. Skips the specials (PAD, BOS, EOS, UNK, the language tag) and ids out of range; byte pieces are
     /// joined into UTF-8 (invalid sequences become U+FFFD); "▁" becomes a space, so English words
     /// are separated by spaces and subwords are glued, and Chinese characters are joined without
     /// spaces.
@@ -245,7 +252,7 @@ impl Tokenizer {
         let mut raw = String::new();
         let mut bytes: Vec<u8> = Vec::new();
         for &id in ids {
-            if matches!(id, PAD | BOS | EOS | UNK) {
+            if matches!(id, PAD | BOS | EOS | UNK | LANG_TAG) {
                 continue;
             }
             if let Some(b) = self.bpe.byte_of(id) {
@@ -269,7 +276,7 @@ impl Tokenizer {
     /// The display string of one id, for attention maps: a word-initial piece without its "▁"
     /// (`▁apple` → "apple"), an English word-continuing piece with "##" (`s` → "##s"),
     /// punctuation and Chinese characters as they are, byte pieces as `<0xF0>`, specials as
-    /// `<s>` etc. An id out of range shows as "<?>".
+    /// `<s>`, `<en>` etc. An id out of range shows as "<?>".
     pub fn token(&self, id: u32) -> &str {
         self.display.get(id as usize).map_or("<?>", String::as_str)
     }
@@ -277,7 +284,7 @@ impl Tokenizer {
 
 fn display_string(language: Language, bpe: &Bpe, id: u32) -> String {
     let piece = bpe.piece(id).unwrap_or("<?>");
-    if id <= UNK || bpe.byte_of(id).is_some() {
+    if id <= LANG_TAG || bpe.byte_of(id).is_some() {
         return piece.to_string();
     }
     if let Some(rest) = piece.strip_prefix(SPACE_MARK) {
@@ -298,11 +305,14 @@ mod tests {
     use super::*;
 
     fn toy_en() -> Tokenizer {
-        let mut pieces: Vec<String> = file::SPECIALS.iter().map(|(_, n)| n.to_string()).collect();
+        let mut pieces: Vec<String> = file::reserved_pieces(Language::En)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         pieces.extend((0..=255u8).map(byte_piece));
         for p in [
-            "▁", "a", "e", "l", "p", "s", ".", "I", "▁I", "ap", "pl", "app", "▁app", "▁apple", "le",
-            "apple",
+            "▁", "a", "e", "l", "p", "s", ".", "I", "▁I", "ap", "pl", "app", "▁app", "▁apple",
+            "le", "apple",
         ] {
             pieces.push(p.to_string());
         }
@@ -348,7 +358,7 @@ mod tests {
         let t = toy_en();
         let mut ids = vec![BOS];
         ids.extend(t.encode("I apple").unwrap().ids);
-        ids.extend([EOS, PAD, UNK, 99_999]);
+        ids.extend([EOS, PAD, UNK, LANG_TAG, 99_999]);
         assert_eq!(t.decode(&ids), "I apple");
         assert_eq!(t.token(99_999), "<?>");
     }
@@ -357,7 +367,7 @@ mod tests {
     fn char_tokenizer() {
         let t = Tokenizer::from_chars(Language::Zh, "我们喜欢苹果".chars());
         let e = t.encode("我們喜歡蘋果").unwrap();
-        assert_eq!(e.tokens, ["▁", "我", "们", "喜", "欢", "苹", "果"]);
+        assert_eq!(e.tokens, ["我", "们", "喜", "欢", "苹", "果"]);
         assert_eq!(t.decode(&e.ids), "我们喜欢苹果");
     }
 }

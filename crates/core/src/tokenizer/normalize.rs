@@ -125,8 +125,14 @@ mod tests {
 
     #[test]
     fn english() {
-        assert_eq!(normalize(Language::En, "  I  like\teating\napple  "), "I like eating apple");
-        assert_eq!(normalize(Language::En, "Ｔｏｍ’s ３ “cats”"), "Tom's 3 \"cats\"");
+        assert_eq!(
+            normalize(Language::En, "  I  like\teating\napple  "),
+            "I like eating apple"
+        );
+        assert_eq!(
+            normalize(Language::En, "Ｔｏｍ’s ３ “cats”"),
+            "Tom's 3 \"cats\""
+        );
         assert_eq!(normalize(Language::En, "The Apple"), "The Apple");
         assert_eq!(normalize(Language::En, "a\u{7}b\u{200B}c\u{FEFF}"), "abc");
         assert_eq!(normalize(Language::En, "e\u{301}"), "é");
@@ -140,7 +146,10 @@ mod tests {
         assert_eq!(normalize(Language::Zh, "我 是 谁?"), "我是谁？");
         assert_eq!(normalize(Language::Zh, "誰？"), "谁？");
         assert_eq!(normalize(Language::Zh, "你好,Tom!"), "你好，Tom！");
-        assert_eq!(normalize(Language::Zh, "我叫 Tom Jackson 。"), "我叫Tom Jackson。");
+        assert_eq!(
+            normalize(Language::Zh, "我叫 Tom Jackson 。"),
+            "我叫Tom Jackson。"
+        );
         assert_eq!(normalize(Language::Zh, "1,000个 10:30"), "1,000个10:30");
         assert_eq!(normalize(Language::Zh, "好……"), "好……");
         assert_eq!(normalize(Language::Zh, "ｆｏｏ３"), "foo3");

@@ -1,25 +1,28 @@
 //! Pre-tokenisation: how normalised text is cut into "words" before the subword model runs.
 //!
 //! It is exactly the `tokenizers` crate's
-//! `Sequence[Metaspace(replacement "▁", prepend_scheme "always", split true), Punctuation(Isolated)]`
-//! (the file says so, and the reader checks it): spaces become "▁", a "▁" is put in front of the
-//! text, every "▁" starts a new word, and every punctuation character is a word of its own.
+//! `Sequence[Metaspace(replacement "▁", prepend_scheme, split true), Punctuation(Isolated)]`
+//! (the file says so, and the reader checks it): spaces become "▁", for English a "▁" is put in
+//! front of the text (`prepend_scheme` "always"; Chinese: "never", so a Chinese sentence does not
+//! start with a lone "▁" piece), every "▁" starts a new word, and every punctuation character is a
+//! word of its own.
 //!
-//! "I like apples." → `▁I` `▁like` `▁apples` `.`
+//! "I like apples." → `▁I` `▁like` `▁apples` `.`; "我叫Tom Jackson。" → `我叫Tom` `▁Jackson` `。`
 //!
 //! Because the space is kept inside the pieces, decoding is exact: concatenate, turn "▁" back into
-//! spaces, drop the first one.
+//! spaces, drop a leading one.
 
 use unicode_categories::UnicodeCategories;
 
 /// The character that stands for a space inside pieces (U+2581, as in SentencePiece).
 pub const SPACE_MARK: char = '▁';
 
-/// Splits normalised text into pre-tokenised words (see the module documentation).
-pub fn pre_tokenize(text: &str) -> Vec<String> {
+/// Splits normalised text into pre-tokenised words (see the module documentation); `prepend`:
+/// put a "▁" in front of the text (English) or not (Chinese).
+pub fn pre_tokenize(text: &str, prepend: bool) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
-    if !text.starts_with([' ', SPACE_MARK]) {
+    if prepend && !text.starts_with([' ', SPACE_MARK]) {
         current.push(SPACE_MARK);
     }
     for c in text.chars() {
@@ -63,11 +66,18 @@ mod tests {
 
     #[test]
     fn splits_words_and_punctuation() {
-        assert_eq!(pre_tokenize("I like apples."), ["▁I", "▁like", "▁apples", "."]);
-        assert_eq!(pre_tokenize("Don't!"), ["▁Don", "'", "t", "!"]);
-        assert_eq!(pre_tokenize("(hi)"), ["▁", "(", "hi", ")"]);
-        assert_eq!(pre_tokenize("我是谁？"), ["▁我是谁", "？"]);
-        assert_eq!(pre_tokenize("我叫Tom Jackson。"), ["▁我叫Tom", "▁Jackson", "。"]);
-        assert_eq!(pre_tokenize(""), ["▁"]);
+        assert_eq!(
+            pre_tokenize("I like apples.", true),
+            ["▁I", "▁like", "▁apples", "."]
+        );
+        assert_eq!(pre_tokenize("Don't!", true), ["▁Don", "'", "t", "!"]);
+        assert_eq!(pre_tokenize("(hi)", true), ["▁", "(", "hi", ")"]);
+        assert_eq!(pre_tokenize("我是谁？", false), ["我是谁", "？"]);
+        assert_eq!(
+            pre_tokenize("我叫Tom Jackson。", false),
+            ["我叫Tom", "▁Jackson", "。"]
+        );
+        assert_eq!(pre_tokenize("", true), ["▁"]);
+        assert!(pre_tokenize("", false).is_empty());
     }
 }
