@@ -799,3 +799,87 @@ fn traces_off_changes_nothing_but_the_traces() {
         }
     }
 }
+
+#[test]
+fn decoding_edge_cases_are_errors_or_well_formed_never_panics() {
+    for family in FAMILIES {
+        let t = random_translator(family, 21).unwrap();
+        let run =
+            |text: &str, o: DecodeOptions| pollster::block_on(t.translate(text, &o, &mut |_| {}));
+        // max_len 0: one step, and it is EOS
+        for beam_size in [1, 3] {
+            let out = run(
+                "The cat",
+                DecodeOptions {
+                    max_len: 0,
+                    beam_size,
+                    ..DecodeOptions::default()
+                },
+            )
+            .unwrap();
+            assert!(
+                out.translation.tokens.is_empty(),
+                "{family}: tokens at max_len 0"
+            );
+            let steps: Vec<u32> = out.translation.steps.iter().map(|s| s.token).collect();
+            assert_eq!(steps, [EOS], "{family}: beam {beam_size}");
+        }
+        // a beam wider than the vocabulary (one family: it runs a step per word of the
+        // vocabulary), top-k larger than the vocabulary, top-k 0, no length penalty
+        let vocab = t.config.model.vocab_sizes().1;
+        let wide = DecodeOptions {
+            beam_size: if family == "rnn" { vocab + 5 } else { 8 },
+            max_len: 1,
+            top_k: vocab + 3,
+            ..DecodeOptions::default()
+        };
+        let out = run("I like eating apple", wide).unwrap();
+        assert!(
+            out.translation.steps.iter().all(|s| s.top_k.len() == vocab),
+            "{family}: top-k beyond the vocabulary"
+        );
+        let none = DecodeOptions {
+            top_k: 0,
+            length_penalty: 0.0,
+            max_len: 4,
+            ..DecodeOptions::default()
+        };
+        let out = run("I like eating apple", none).unwrap();
+        assert!(out.translation.steps.iter().all(|s| s.top_k.is_empty()));
+        assert_eq!(
+            out.translation.score, out.translation.log_prob,
+            "{family}: α = 0 means no penalty"
+        );
+        // user errors
+        for (what, text, o) in [
+            ("empty text", "", DecodeOptions::default()),
+            ("only spaces", "   \t ", DecodeOptions::default()),
+            (
+                "beam size 0",
+                "The cat",
+                DecodeOptions {
+                    beam_size: 0,
+                    ..DecodeOptions::default()
+                },
+            ),
+            (
+                "too many characters",
+                &"a ".repeat(400),
+                DecodeOptions::default(),
+            ),
+            (
+                "too many tokens",
+                &"乒乓".repeat(200),
+                DecodeOptions::default(),
+            ),
+        ] {
+            match run(text, o) {
+                Err(seq2seq_core::Error::InvalidInput(_)) => {}
+                other => panic!(
+                    "{family}, {what}: expected InvalidInput, got {:?}",
+                    other.map(|o| o.text)
+                ),
+            }
+        }
+    }
+}
