@@ -883,3 +883,17 @@ fn decoding_edge_cases_are_errors_or_well_formed_never_panics() {
         }
     }
 }
+
+#[test]
+fn max_abs_diff_reports_a_nan_as_the_largest_difference() {
+    // The llm.c-style check the GPU tests use: a NaN must show up in the reported maximum, not
+    // only in the first bad index (otherwise a broken kernel prints "max diff 0.1").
+    let want = Tensor::new([4], vec![1.0, 2.0, 3.0, 4.0]);
+    let got = Tensor::new([4], vec![1.1, f32::NAN, 3.0, 4.0]);
+    let (max, first_bad) = got.max_abs_diff(&want, 1e-3);
+    assert_eq!(first_bad, Some(0));
+    assert!(
+        max.is_nan() || max == f32::INFINITY,
+        "max |diff| {max} hides the NaN at index 1"
+    );
+}
