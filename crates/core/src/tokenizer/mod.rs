@@ -3,7 +3,7 @@
 //! # Design decision: our own reader for a `tokenizer.json` subset
 //!
 //! The files are the `tokenizers` crate's format (`tokenizer.json`, loadable by that crate in Rust
-//! or Python), but core reads and runs them with its own ~500 lines instead of depending on the
+//! or Python), but core reads and runs them with its own small implementation instead of depending on the
 //! `tokenizers` crate, because of its size on wasm32. Measured on 2026-11-24 with rustc 1.95.0: a
 //! minimal `cdylib` for `wasm32-unknown-unknown` (release, `opt-level = "s"`, LTO, no wasm-opt) that
 //! loads a tokenizer from JSON and encodes/decodes one sentence:
@@ -13,12 +13,15 @@
 //! | baseline (serde_json only) | 62,032 | 27,457 |
 //! | + `tokenizers` 0.23.2 (`default-features = false, features = ["unstable_wasm"]`) | 2,323,734 | 760,631 |
 //! | + `unicode-normalization` 0.1.26 (NFKC only) | 188,682 | 90,313 |
+//! | + `fast2s` 0.3.1 (Traditional → Simplified table) | 121,287 | 53,608 |
+//! | + this module (`Tokenizer::from_json`/`encode`/`decode`, with NFKC and fast2s) | 418,343 | 171,715 |
 //!
-//! The `tokenizers` crate builds for wasm32 but adds ~2.2 MB (~733 KB gzipped), well over the
-//! ~400 KB budget, for features we do not use (regex pre-tokenisers, Unigram/WordPiece/WordLevel,
-//! trainers, padding, truncation). So:
-//! - core implements exactly the subset it uses (see [`file`]): normaliser in code
-//!   ([`normalize`]), pre-tokeniser `Metaspace` + `Punctuation` ([`pretokenize`]), a BPE model with
+//! The `tokenizers` crate builds for wasm32 but adds ~2.2 MB (~733 KB gzipped, before it even has
+//! a Traditional → Simplified table), well over the ~400 KB budget, for features we do not use
+//! (regex pre-tokenisers, Unigram/WordPiece/WordLevel, trainers, padding, truncation). This
+//! module adds ~356 KB (~144 KB gzipped), most of it the NFKC and T→S tables. So:
+//! - core implements exactly the subset it uses (see [`file`](mod@file)): normaliser in code
+//!   ([`normalize`](mod@normalize)), pre-tokeniser `Metaspace` + `Punctuation` ([`pretokenize`]), a BPE model with
 //!   byte fallback ([`bpe`]) and the matching decoder; the reader rejects anything else with an
 //!   [`Error::Tokenizer`] that names it;
 //! - `seq2seq-train` uses the real `tokenizers` crate natively to *train* the BPE vocabulary, and
@@ -26,14 +29,18 @@
 //!
 //! # What the tokens look like
 //!
-//! - English: BPE subwords over words that keep their leading space as "▁" (SentencePiece style):
-//!   "I like eating apples." → `I` `like` `eating` `apple` `##s` `.` as display strings (pieces
-//!   `▁I` `▁like` `▁eating` `▁apple` `s` `.`); case is preserved (see [`normalize`]).
+//! - English: BPE subwords over words that keep their leading space as "▁" (SentencePiece style).
+//!   With the 8k vocabulary, "I like eating apples." → `I` `like` `eating` `apples` `.` and
+//!   "unbelievably" → `unb` `##eliev` `##ab` `##ly` as display strings (pieces `▁unb` `eliev`
+//!   `ab` `ly`); case is preserved (see [`normalize`](mod@normalize)).
 //! - Chinese: one piece per character ("我们喜欢苹果" → `我` `们` `喜` `欢` `苹` `果`); Traditional
 //!   input is converted to Simplified first ([`to_simplified`]).
 //! - Both: a character outside the vocabulary (emoji, a rare character, another script) becomes
 //!   its UTF-8 bytes, shown as `<0xF0>` `<0x9F>` …; `<unk>` is never produced, and
 //!   `decode(encode(x))` gives back the normalised `x` exactly.
+//!
+//! Ids: 0 `<pad>`, 1 `<s>`, 2 `</s>`, 3 `<unk>`, 4 the language tag `<en>`/`<zh>` (how a file says
+//! its language, see [`file`](mod@file)), then the 256 byte pieces, the characters, and the merges.
 
 pub mod bpe;
 mod chinese;
@@ -109,7 +116,7 @@ pub struct Tokenizer {
 }
 
 impl Tokenizer {
-    /// Reads a tokenizer file (see [`file`]). Anything malformed or unsupported is an
+    /// Reads a tokenizer file (see [`file`](mod@file)). Anything malformed or unsupported is an
     /// [`Error::Tokenizer`] that says what is wrong.
     pub fn from_json(json: &str) -> Result<Tokenizer> {
         let parsed = file::parse(json)?;
@@ -175,7 +182,7 @@ impl Tokenizer {
         })
     }
 
-    /// The file (see [`file`]); [`from_json`](Self::from_json) reads it back to an equal tokenizer.
+    /// The file (see [`file`](mod@file)); [`from_json`](Self::from_json) reads it back to an equal tokenizer.
     pub fn to_json(&self) -> String {
         file::write(
             self.language,
@@ -209,7 +216,7 @@ impl Tokenizer {
         self.bpe.id(piece)
     }
 
-    /// [`normalize`] for this tokenizer's language.
+    /// [`normalize()`](fn@normalize) for this tokenizer's language.
     pub fn normalize(&self, text: &str) -> String {
         normalize(self.language, text)
     }

@@ -13,7 +13,7 @@
 //! output reads as normal English, and an 8k subword vocabulary has room for both cases on ~30k
 //! short pairs); curly quotes become straight quotes.
 //!
-//! Chinese: Traditional → Simplified ([`to_simplified`](super::to_simplified)); the ASCII
+//! Chinese: Traditional → Simplified ([`to_simplified`]); the ASCII
 //! punctuation marks `, ? ! ; : ( )` become their full-width Chinese forms (`，？！；：（）`; a comma
 //! or colon between two digits, as in "1,000" or "10:30", is kept); "…" is kept (NFKC would turn
 //! it into "..."); spaces next to a Chinese character or Chinese punctuation are dropped
