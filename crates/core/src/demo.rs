@@ -30,12 +30,23 @@ pub struct DemoOutput {
 
 /// A small architecture of `family` for the given vocabulary sizes.
 pub fn small_config(family: &str, src_vocab: usize, tgt_vocab: usize) -> Result<ModelConfig> {
-    let rec = RecurrentConfig { src_vocab, tgt_vocab, embed_dim: 16, hidden_dim: 24 };
+    let rec = RecurrentConfig {
+        src_vocab,
+        tgt_vocab,
+        embed_dim: 16,
+        hidden_dim: 24,
+    };
     Ok(match family {
         "rnn" => ModelConfig::Rnn(rec),
         "gru" => ModelConfig::Gru(rec),
         "lstm" => ModelConfig::Lstm(rec),
-        "gru-attn" => ModelConfig::GruAttn(AttentionConfig { src_vocab, tgt_vocab, embed_dim: 16, hidden_dim: 24, attn_dim: 20 }),
+        "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
+            src_vocab,
+            tgt_vocab,
+            embed_dim: 16,
+            hidden_dim: 24,
+            attn_dim: 20,
+        }),
         "transformer" => ModelConfig::Transformer(TransformerConfig {
             src_vocab,
             tgt_vocab,
@@ -46,7 +57,11 @@ pub fn small_config(family: &str, src_vocab: usize, tgt_vocab: usize) -> Result<
             decoder_layers: 2,
             activation: Activation::Gelu,
         }),
-        other => return Err(Error::Config(format!("unknown model family `{other}`; expected one of {FAMILIES:?}"))),
+        other => {
+            return Err(Error::Config(format!(
+                "unknown model family `{other}`; expected one of {FAMILIES:?}"
+            )))
+        }
     })
 }
 
@@ -65,9 +80,17 @@ pub fn random_translator(family: &str, seed: u64) -> Result<Translator<CpuBacken
 
 /// Translate `text` en→zh with a random model of `family`, greedily, at most `max_len` tokens.
 /// Deterministic: the same output natively and in wasm.
-pub fn random_translation(family: &str, text: &str, seed: u64, max_len: usize) -> Result<DemoOutput> {
+pub fn random_translation(
+    family: &str,
+    text: &str,
+    seed: u64,
+    max_len: usize,
+) -> Result<DemoOutput> {
     let translator = random_translator(family, seed)?;
-    let options = DecodeOptions { max_len, ..DecodeOptions::default() };
+    let options = DecodeOptions {
+        max_len,
+        ..DecodeOptions::default()
+    };
     let out = pollster::block_on(translator.translate(text, &options, &mut |_| {}))?;
     Ok(DemoOutput {
         family: family.to_string(),

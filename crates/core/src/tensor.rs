@@ -60,7 +60,12 @@ impl Tensor {
 
     /// Rows and columns of a 2-D tensor.
     pub fn dims2(&self) -> (usize, usize) {
-        assert_eq!(self.shape.len(), 2, "expected a 2-D tensor, got shape {:?}", self.shape);
+        assert_eq!(
+            self.shape.len(),
+            2,
+            "expected a 2-D tensor, got shape {:?}",
+            self.shape
+        );
         (self.shape[0], self.shape[1])
     }
 
@@ -83,15 +88,21 @@ impl Tensor {
 
     /// Largest absolute elementwise difference, and the first index where it exceeds `tol`.
     pub fn max_abs_diff(&self, other: &Tensor, tol: f32) -> (f32, Option<usize>) {
-        assert_eq!(self.shape, other.shape, "comparing tensors of different shapes");
+        assert_eq!(
+            self.shape, other.shape,
+            "comparing tensors of different shapes"
+        );
         let mut max = 0.0f32;
         let mut first_bad = None;
         for (i, (a, b)) in self.data.iter().zip(&other.data).enumerate() {
             let d = (a - b).abs();
-            if d > tol && first_bad.is_none() || d.is_nan() && first_bad.is_none() {
+            if (d > tol || d.is_nan()) && first_bad.is_none() {
                 first_bad = Some(i);
             }
-            max = max.max(d);
+            // f32::max drops NaN; a NaN difference must be the one reported.
+            if d.is_nan() || d > max {
+                max = d;
+            }
         }
         (max, first_bad)
     }

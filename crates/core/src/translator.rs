@@ -22,7 +22,8 @@ pub struct TranslatorConfig {
 
 impl TranslatorConfig {
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|e| Error::Config(format!("config.json is not valid: {e}")))
+        serde_json::from_str(json)
+            .map_err(|e| Error::Config(format!("config.json is not valid: {e}")))
     }
 }
 
@@ -46,7 +47,13 @@ pub struct Translator<B: Backend> {
 
 impl<B: Backend> Translator<B> {
     /// Build from already-parsed parts, checking that they belong together.
-    pub fn new(b: &B, config: TranslatorConfig, weights: Weights, source: Tokenizer, target: Tokenizer) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        config: TranslatorConfig,
+        weights: Weights,
+        source: Tokenizer,
+        target: Tokenizer,
+    ) -> Result<Self> {
         let (src_vocab, tgt_vocab) = config.model.vocab_sizes();
         for (tok, vocab, side, lang) in [
             (&source, src_vocab, "source", config.source_language),
@@ -61,14 +68,31 @@ impl<B: Backend> Translator<B> {
             }
         }
         let model = AnyModel::new(b, &config.model, weights)?;
-        Ok(Self { config, source, target, model })
+        Ok(Self {
+            config,
+            source,
+            target,
+            model,
+        })
     }
 
     /// Build from the raw files.
-    pub fn load(b: &B, config_json: &str, safetensors: &[u8], source_json: &str, target_json: &str) -> Result<Self> {
+    pub fn load(
+        b: &B,
+        config_json: &str,
+        safetensors: &[u8],
+        source_json: &str,
+        target_json: &str,
+    ) -> Result<Self> {
         let config = TranslatorConfig::from_json(config_json)?;
         let weights = Weights::from_safetensors(safetensors)?;
-        Self::new(b, config, weights, Tokenizer::from_json(source_json)?, Tokenizer::from_json(target_json)?)
+        Self::new(
+            b,
+            config,
+            weights,
+            Tokenizer::from_json(source_json)?,
+            Tokenizer::from_json(target_json)?,
+        )
     }
 
     /// Tokenise, translate, detokenise; events stream as each step is decided.
@@ -79,10 +103,17 @@ impl<B: Backend> Translator<B> {
         on_event: &mut dyn FnMut(DecodeEvent<'_>),
     ) -> Result<TranslationOutput> {
         let encoding = self.source.encode(text)?;
-        let translation = self.model.translate(&encoding.ids, options, on_event).await?;
+        let translation = self
+            .model
+            .translate(&encoding.ids, options, on_event)
+            .await?;
         let mut source_tokens = encoding.tokens;
         source_tokens.push(self.source.token(crate::tokenizer::EOS).to_string());
-        let target_tokens = translation.steps.iter().map(|s| self.target.token(s.token).to_string()).collect();
+        let target_tokens = translation
+            .steps
+            .iter()
+            .map(|s| self.target.token(s.token).to_string())
+            .collect();
         Ok(TranslationOutput {
             source_tokens,
             target_tokens,

@@ -72,10 +72,15 @@ impl Weights {
     }
 
     pub fn take_init(&mut self, name: &str, shape: &[usize], init: Init) -> Result<Tensor> {
-        assert!(!self.taken.contains_key(name), "weight `{name}` taken twice");
+        assert!(
+            !self.taken.contains_key(name),
+            "weight `{name}` taken twice"
+        );
         let tensor = match &mut self.source {
             Source::File(map) => {
-                let t = map.remove(name).ok_or_else(|| Error::MissingTensor(name.to_string()))?;
+                let t = map
+                    .remove(name)
+                    .ok_or_else(|| Error::MissingTensor(name.to_string()))?;
                 if t.shape() != shape {
                     return Err(Error::ShapeMismatch {
                         name: name.to_string(),
@@ -111,7 +116,11 @@ fn random_tensor(rng: &mut StdRng, shape: &[usize], init: Init) -> Tensor {
         Init::Ones => vec![1.0; n],
         Init::Zeros => vec![0.0; n],
         Init::Uniform | Init::Embedding => {
-            let a = if init == Init::Uniform { 1.0 / fan_in.sqrt() } else { 3f32.sqrt() };
+            let a = if init == Init::Uniform {
+                1.0 / fan_in.sqrt()
+            } else {
+                3f32.sqrt()
+            };
             (0..n).map(|_| rng.random_range(-a..a)).collect()
         }
     };
@@ -141,10 +150,15 @@ fn view_to_f32(name: &str, view: &TensorView<'_>) -> Result<Tensor> {
     };
     let shape = view.shape().to_vec();
     if shape.iter().product::<usize>() != data.len() {
-        return Err(Error::WeightFile(format!("tensor `{name}` has {} values for shape {shape:?}", data.len())));
+        return Err(Error::WeightFile(format!(
+            "tensor `{name}` has {} values for shape {shape:?}",
+            data.len()
+        )));
     }
     if let Some(i) = data.iter().position(|v| !v.is_finite()) {
-        return Err(Error::WeightFile(format!("tensor `{name}` holds a non-finite value at index {i}")));
+        return Err(Error::WeightFile(format!(
+            "tensor `{name}` holds a non-finite value at index {i}"
+        )));
     }
     Ok(Tensor::new(shape, data))
 }
@@ -160,8 +174,16 @@ pub fn to_safetensors(
         .map(|(name, t)| {
             let bytes = match storage {
                 StorageType::F32 => t.data().iter().flat_map(|v| v.to_le_bytes()).collect(),
-                StorageType::F16 => t.data().iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect(),
-                StorageType::BF16 => t.data().iter().flat_map(|&v| bf16::from_f32(v).to_le_bytes()).collect(),
+                StorageType::F16 => t
+                    .data()
+                    .iter()
+                    .flat_map(|&v| f16::from_f32(v).to_le_bytes())
+                    .collect(),
+                StorageType::BF16 => t
+                    .data()
+                    .iter()
+                    .flat_map(|&v| bf16::from_f32(v).to_le_bytes())
+                    .collect(),
             };
             (name.clone(), t.shape().to_vec(), bytes)
         })
@@ -179,5 +201,6 @@ pub fn to_safetensors(
                 .map_err(|e| Error::WeightFile(format!("cannot write `{name}`: {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
-    safetensors::serialize(views, metadata).map_err(|e| Error::WeightFile(format!("cannot serialise: {e}")))
+    safetensors::serialize(views, metadata)
+        .map_err(|e| Error::WeightFile(format!("cannot serialise: {e}")))
 }

@@ -85,7 +85,15 @@ impl Backend for CpuBackend {
         ops::slice_rows(x, start, len)
     }
 
-    fn attention(&self, q: &Tensor, k: &Tensor, v: &Tensor, heads: usize, causal: bool, want_weights: bool) -> Attention<Tensor> {
+    fn attention(
+        &self,
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        heads: usize,
+        causal: bool,
+        want_weights: bool,
+    ) -> Attention<Tensor> {
         let out = ops::scaled_dot_product_attention(q, k, v, heads, causal);
         Attention {
             output: out.output,
@@ -93,7 +101,13 @@ impl Backend for CpuBackend {
         }
     }
 
-    fn additive_attention(&self, query_proj: &Tensor, keys_proj: &Tensor, v: &Tensor, values: &Tensor) -> (Tensor, Tensor) {
+    fn additive_attention(
+        &self,
+        query_proj: &Tensor,
+        keys_proj: &Tensor,
+        v: &Tensor,
+        values: &Tensor,
+    ) -> (Tensor, Tensor) {
         ops::additive_attention(query_proj, keys_proj, v, values)
     }
 
@@ -105,7 +119,13 @@ impl Backend for CpuBackend {
         gru_cell::gru_step(x, h, w)
     }
 
-    fn lstm_cell(&self, x: &Tensor, h: &Tensor, c: &Tensor, w: &CellWeights<Tensor>) -> LstmStep<Tensor> {
+    fn lstm_cell(
+        &self,
+        x: &Tensor,
+        h: &Tensor,
+        c: &Tensor,
+        w: &CellWeights<Tensor>,
+    ) -> LstmStep<Tensor> {
         lstm_cell::lstm_step(x, h, c, w)
     }
 }

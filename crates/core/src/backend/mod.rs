@@ -95,7 +95,13 @@ pub trait Backend: Clone {
     fn scale(&self, a: &Self::Tensor, s: f32) -> Self::Tensor;
     fn activation(&self, x: &Self::Tensor, act: Activation) -> Self::Tensor;
     fn softmax_rows(&self, x: &Self::Tensor) -> Self::Tensor;
-    fn layer_norm(&self, x: &Self::Tensor, w: &Self::Tensor, b: &Self::Tensor, eps: f32) -> Self::Tensor;
+    fn layer_norm(
+        &self,
+        x: &Self::Tensor,
+        w: &Self::Tensor,
+        b: &Self::Tensor,
+        eps: f32,
+    ) -> Self::Tensor;
     /// Rows `ids` of table [vocab, dim].
     fn embedding(&self, table: &Self::Tensor, ids: &[u32]) -> Self::Tensor;
     fn concat_cols(&self, parts: &[&Self::Tensor]) -> Self::Tensor;
@@ -124,8 +130,18 @@ pub trait Backend: Clone {
     ) -> (Self::Tensor, Self::Tensor);
 
     /// h' = tanh(W_ih x + b_ih + W_hh h + b_hh); x [B, I], h [B, H].
-    fn rnn_cell(&self, x: &Self::Tensor, h: &Self::Tensor, w: &CellWeights<Self::Tensor>) -> Self::Tensor;
-    fn gru_cell(&self, x: &Self::Tensor, h: &Self::Tensor, w: &CellWeights<Self::Tensor>) -> GruStep<Self::Tensor>;
+    fn rnn_cell(
+        &self,
+        x: &Self::Tensor,
+        h: &Self::Tensor,
+        w: &CellWeights<Self::Tensor>,
+    ) -> Self::Tensor;
+    fn gru_cell(
+        &self,
+        x: &Self::Tensor,
+        h: &Self::Tensor,
+        w: &CellWeights<Self::Tensor>,
+    ) -> GruStep<Self::Tensor>;
     fn lstm_cell(
         &self,
         x: &Self::Tensor,

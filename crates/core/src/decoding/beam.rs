@@ -2,7 +2,9 @@
 //! is finished; stop when `beam_size` are finished or none is left. Finished hypotheses are ranked
 //! by log p / lp(len) (GNMT). With beam_size 1 this is exactly greedy decoding.
 
-use super::{annotate_step, length_penalty, log_softmax, top_k, DecodeEvent, DecodeOptions, Translation};
+use super::{
+    annotate_step, length_penalty, log_softmax, top_k, DecodeEvent, DecodeOptions, Translation,
+};
 use crate::models::Seq2Seq;
 use crate::tokenizer::{BOS, EOS};
 use crate::trace::{BeamNode, BeamTree, StepTrace};
@@ -43,9 +45,15 @@ pub async fn beam_search<M: Seq2Seq>(
         let mut candidates = Vec::new(); // (score, hypothesis, token)
         for (h, hyp) in alive.iter().enumerate() {
             let prev = hyp.tokens.last().copied().unwrap_or(BOS);
-            let s = model.step(&encoded.memory, &hyp.state, prev, options.trace).await?;
+            let s = model
+                .step(&encoded.memory, &hyp.state, prev, options.trace)
+                .await?;
             let log_probs = log_softmax(&s.logits);
-            let choices = if step == options.max_len { vec![EOS as usize] } else { top_k(&log_probs, width) };
+            let choices = if step == options.max_len {
+                vec![EOS as usize]
+            } else {
+                top_k(&log_probs, width)
+            };
             for t in choices {
                 candidates.push((hyp.log_prob + log_probs[t], h, t));
             }
@@ -95,7 +103,9 @@ pub async fn beam_search<M: Seq2Seq>(
         }
     }
 
-    let score = |h: &Hypothesis<M::State>| h.log_prob / length_penalty(h.steps.len(), options.length_penalty);
+    let score = |h: &Hypothesis<M::State>| {
+        h.log_prob / length_penalty(h.steps.len(), options.length_penalty)
+    };
     let pool = if finished.is_empty() { alive } else { finished };
     let best = pool
         .into_iter()

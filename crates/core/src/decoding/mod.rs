@@ -128,5 +128,8 @@ pub fn length_penalty(len: usize, alpha: f32) -> f32 {
 fn annotate_step(trace: &mut StepTrace, log_probs: &[f32], token: usize, k: usize) {
     trace.token = token as u32;
     trace.prob = log_probs[token].exp();
-    trace.top_k = top_k(log_probs, k).into_iter().map(|i| (i as u32, log_probs[i].exp())).collect();
+    trace.top_k = top_k(log_probs, k)
+        .into_iter()
+        .map(|i| (i as u32, log_probs[i].exp()))
+        .collect();
 }

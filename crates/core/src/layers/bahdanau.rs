@@ -17,7 +17,14 @@ pub struct BahdanauAttention<B: Backend> {
 }
 
 impl<B: Backend> BahdanauAttention<B> {
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, query_dim: usize, key_dim: usize, attn_dim: usize) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        query_dim: usize,
+        key_dim: usize,
+        attn_dim: usize,
+    ) -> Result<Self> {
         Ok(Self {
             query: Linear::new(b, w, &format!("{prefix}.query"), query_dim, attn_dim, false)?,
             key: Linear::new(b, w, &format!("{prefix}.key"), key_dim, attn_dim, true)?,
@@ -31,7 +38,13 @@ impl<B: Backend> BahdanauAttention<B> {
     }
 
     /// s [1, H] → (c [1, 2H], α [1, S]).
-    pub fn attend(&self, b: &B, s: &B::Tensor, keys_proj: &B::Tensor, annotations: &B::Tensor) -> (B::Tensor, B::Tensor) {
+    pub fn attend(
+        &self,
+        b: &B,
+        s: &B::Tensor,
+        keys_proj: &B::Tensor,
+        annotations: &B::Tensor,
+    ) -> (B::Tensor, B::Tensor) {
         let q = self.query.forward(b, s); // [1, A]
         b.additive_attention(&q, keys_proj, &self.v, annotations)
     }

@@ -24,7 +24,14 @@ pub struct BidirectionalOutput<T> {
 
 impl<B: Backend> Bidirectional<B> {
     /// Loads `{prefix}.*_l0` and `{prefix}.*_l0_reverse`.
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, kind: CellKind, input: usize, hidden: usize) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        kind: CellKind,
+        input: usize,
+        hidden: usize,
+    ) -> Result<Self> {
         Ok(Self {
             forward: Recurrent::new(b, w, prefix, "l0", kind, input, hidden)?,
             backward: Recurrent::new(b, w, prefix, "l0_reverse", kind, input, hidden)?,
@@ -51,6 +58,10 @@ impl<B: Backend> Bidirectional<B> {
             .zip(&backward)
             .map(|(f, r)| b.concat_cols(&[&f.state.h, &r.state.h]))
             .collect();
-        BidirectionalOutput { annotations, forward, backward }
+        BidirectionalOutput {
+            annotations,
+            forward,
+            backward,
+        }
     }
 }

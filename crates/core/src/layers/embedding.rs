@@ -14,7 +14,8 @@ pub struct Embedding<B: Backend> {
 impl<B: Backend> Embedding<B> {
     /// Loads `{prefix}.weight` [vocab, dim].
     pub fn new(b: &B, w: &mut Weights, prefix: &str, vocab: usize, dim: usize) -> Result<Self> {
-        let table = b.upload(&w.take_init(&format!("{prefix}.weight"), &[vocab, dim], Init::Embedding)?);
+        let table =
+            b.upload(&w.take_init(&format!("{prefix}.weight"), &[vocab, dim], Init::Embedding)?);
         Ok(Self { table, vocab, dim })
     }
 

@@ -12,7 +12,14 @@ pub struct Linear<B: Backend> {
 
 impl<B: Backend> Linear<B> {
     /// Loads `{prefix}.weight` [out, in] and, if `bias`, `{prefix}.bias` [out].
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, input: usize, output: usize, bias: bool) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        input: usize,
+        output: usize,
+        bias: bool,
+    ) -> Result<Self> {
         let weight = b.upload(&w.take(&format!("{prefix}.weight"), &[output, input])?);
         let bias = if bias {
             Some(b.upload(&w.take(&format!("{prefix}.bias"), &[output])?))

@@ -39,7 +39,15 @@ impl<B: Backend> MultiHeadAttention<B> {
     }
 
     /// Queries from `x` [Tq, D] attend over k, v [Tk, D] → [Tq, D].
-    pub fn attend(&self, b: &B, x: &B::Tensor, k: &B::Tensor, v: &B::Tensor, causal: bool, want_weights: bool) -> MhaOutput<B::Tensor> {
+    pub fn attend(
+        &self,
+        b: &B,
+        x: &B::Tensor,
+        k: &B::Tensor,
+        v: &B::Tensor,
+        causal: bool,
+        want_weights: bool,
+    ) -> MhaOutput<B::Tensor> {
         let q = self.q_proj.forward(b, x);
         let att = b.attention(&q, k, v, self.heads, causal, want_weights);
         MhaOutput {

@@ -80,7 +80,12 @@ impl<B: Backend> Recurrent<B> {
             b_ih: take("bias_ih", &[rows])?,
             b_hh: take("bias_hh", &[rows])?,
         };
-        Ok(Self { kind, input, hidden, weights })
+        Ok(Self {
+            kind,
+            input,
+            hidden,
+            weights,
+        })
     }
 
     /// h = 0 (and c = 0) for `batch` sequences.
@@ -93,7 +98,12 @@ impl<B: Backend> Recurrent<B> {
     }
 
     /// One step: x [B, input], state [B, H] → new state and gates.
-    pub fn step(&self, b: &B, x: &B::Tensor, state: &CellState<B::Tensor>) -> RecurrentStep<B::Tensor> {
+    pub fn step(
+        &self,
+        b: &B,
+        x: &B::Tensor,
+        state: &CellState<B::Tensor>,
+    ) -> RecurrentStep<B::Tensor> {
         match self.kind {
             CellKind::Rnn => RecurrentStep {
                 state: CellState {
@@ -113,7 +123,10 @@ impl<B: Backend> Recurrent<B> {
                 let c = state.c.as_ref().expect("an LSTM state always carries c");
                 let s = b.lstm_cell(x, &state.h, c, &self.weights);
                 RecurrentStep {
-                    state: CellState { h: s.h, c: Some(s.c) },
+                    state: CellState {
+                        h: s.h,
+                        c: Some(s.c),
+                    },
                     gates: vec![("i", s.i), ("f", s.f), ("g", s.g), ("o", s.o)],
                 }
             }

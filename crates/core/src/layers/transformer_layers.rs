@@ -17,7 +17,14 @@ pub struct FeedForward<B: Backend> {
 }
 
 impl<B: Backend> FeedForward<B> {
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, dim: usize, ffn: usize, activation: Activation) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        dim: usize,
+        ffn: usize,
+        activation: Activation,
+    ) -> Result<Self> {
         Ok(Self {
             fc1: Linear::new(b, w, &format!("{prefix}.fc1"), dim, ffn, true)?,
             fc2: Linear::new(b, w, &format!("{prefix}.fc2"), ffn, dim, true)?,
@@ -41,7 +48,15 @@ pub struct TransformerEncoderLayer<B: Backend> {
 }
 
 impl<B: Backend> TransformerEncoderLayer<B> {
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, dim: usize, heads: usize, ffn: usize, act: Activation) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        dim: usize,
+        heads: usize,
+        ffn: usize,
+        act: Activation,
+    ) -> Result<Self> {
         Ok(Self {
             norm1: LayerNorm::new(b, w, &format!("{prefix}.norm1"), dim)?,
             self_attn: MultiHeadAttention::new(b, w, &format!("{prefix}.self_attn"), dim, heads)?,
@@ -51,7 +66,12 @@ impl<B: Backend> TransformerEncoderLayer<B> {
     }
 
     /// x [S, D] → ([S, D], self-attention weights [heads, S, S] when asked).
-    pub fn forward(&self, b: &B, x: &B::Tensor, want_weights: bool) -> (B::Tensor, Option<B::Tensor>) {
+    pub fn forward(
+        &self,
+        b: &B,
+        x: &B::Tensor,
+        want_weights: bool,
+    ) -> (B::Tensor, Option<B::Tensor>) {
         let n = self.norm1.forward(b, x);
         let (k, v) = self.self_attn.keys_values(b, &n);
         let att = self.self_attn.attend(b, &n, &k, &v, false, want_weights);
@@ -90,7 +110,15 @@ pub struct DecoderLayerStep<T> {
 }
 
 impl<B: Backend> TransformerDecoderLayer<B> {
-    pub fn new(b: &B, w: &mut Weights, prefix: &str, dim: usize, heads: usize, ffn: usize, act: Activation) -> Result<Self> {
+    pub fn new(
+        b: &B,
+        w: &mut Weights,
+        prefix: &str,
+        dim: usize,
+        heads: usize,
+        ffn: usize,
+        act: Activation,
+    ) -> Result<Self> {
         Ok(Self {
             norm1: LayerNorm::new(b, w, &format!("{prefix}.norm1"), dim)?,
             self_attn: MultiHeadAttention::new(b, w, &format!("{prefix}.self_attn"), dim, heads)?,
@@ -118,12 +146,24 @@ impl<B: Backend> TransformerDecoderLayer<B> {
                 keys: b.concat_rows(&c.keys, &k_new),
                 values: b.concat_rows(&c.values, &v_new),
             },
-            None => KvCache { keys: k_new, values: v_new },
+            None => KvCache {
+                keys: k_new,
+                values: v_new,
+            },
         };
-        let sa = self.self_attn.attend(b, &n, &cache.keys, &cache.values, true, want_weights);
+        let sa = self
+            .self_attn
+            .attend(b, &n, &cache.keys, &cache.values, true, want_weights);
         let x = b.add(x, &sa.output);
         let n = self.norm2.forward(b, &x);
-        let ca = self.cross_attn.attend(b, &n, &memory_kv.keys, &memory_kv.values, false, want_weights);
+        let ca = self.cross_attn.attend(
+            b,
+            &n,
+            &memory_kv.keys,
+            &memory_kv.values,
+            false,
+            want_weights,
+        );
         let x = b.add(&x, &ca.output);
         let y = self.ffn.forward(b, &self.norm3.forward(b, &x));
         DecoderLayerStep {

@@ -48,7 +48,12 @@ pub struct FixedContext<T> {
 
 impl<B: Backend> FixedContextModel<B> {
     pub fn new(b: &B, kind: CellKind, config: &RecurrentConfig, w: &mut Weights) -> Result<Self> {
-        let RecurrentConfig { src_vocab, tgt_vocab, embed_dim: e, hidden_dim: h } = *config;
+        let RecurrentConfig {
+            src_vocab,
+            tgt_vocab,
+            embed_dim: e,
+            hidden_dim: h,
+        } = *config;
         Ok(Self {
             b: b.clone(),
             kind,
@@ -93,7 +98,9 @@ impl<B: Backend> Seq2Seq for FixedContextModel<B> {
             enc_trace.hidden = read_rows(b, &hs).await?;
             for (gi, name) in self.kind.gate_names().iter().enumerate() {
                 let gs: Vec<&B::Tensor> = steps.iter().map(|s| &s.gates[gi].1).collect();
-                enc_trace.gates.insert(name.to_string(), read_rows(b, &gs).await?);
+                enc_trace
+                    .gates
+                    .insert(name.to_string(), read_rows(b, &gs).await?);
             }
             let cs: Vec<&B::Tensor> = steps.iter().filter_map(|s| s.state.c.as_ref()).collect();
             enc_trace.cell = read_rows(b, &cs).await?;
@@ -106,7 +113,13 @@ impl<B: Backend> Seq2Seq for FixedContextModel<B> {
         })
     }
 
-    async fn step(&self, memory: &Self::Memory, state: &Self::State, prev: u32, trace: bool) -> Result<ModelStep<Self::State>> {
+    async fn step(
+        &self,
+        memory: &Self::Memory,
+        state: &Self::State,
+        prev: u32,
+        trace: bool,
+    ) -> Result<ModelStep<Self::State>> {
         let b = &self.b;
         let c = &memory.context;
         let y = self.tgt_embed.forward(b, &[prev])?; // [1, E]

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{read_rows, Encoded, ModelStep, Seq2Seq};
 use crate::backend::Backend;
-use crate::layers::{BahdanauAttention, Bidirectional, CellKind, CellState, Embedding, Linear, Recurrent};
+use crate::layers::{
+    BahdanauAttention, Bidirectional, CellKind, CellState, Embedding, Linear, Recurrent,
+};
 use crate::ops::Activation;
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
@@ -57,7 +59,13 @@ pub struct Annotations<T> {
 
 impl<B: Backend> GruAttentionModel<B> {
     pub fn new(b: &B, config: &AttentionConfig, w: &mut Weights) -> Result<Self> {
-        let AttentionConfig { src_vocab, tgt_vocab, embed_dim: e, hidden_dim: h, attn_dim: a } = *config;
+        let AttentionConfig {
+            src_vocab,
+            tgt_vocab,
+            embed_dim: e,
+            hidden_dim: h,
+            attn_dim: a,
+        } = *config;
         Ok(Self {
             b: b.clone(),
             config: config.clone(),
@@ -95,14 +103,21 @@ impl<B: Backend> Seq2Seq for GruAttentionModel<B> {
         let keys = self.attention.project_keys(b, &annotations); // [S, A]
         let last_fwd = &run.forward[src.len() - 1].state.h;
         let first_bwd = &run.backward[0].state.h;
-        let s0 = b.activation(&self.bridge.forward(b, &b.concat_cols(&[last_fwd, first_bwd])), Activation::Tanh);
+        let s0 = b.activation(
+            &self
+                .bridge
+                .forward(b, &b.concat_cols(&[last_fwd, first_bwd])),
+            Activation::Tanh,
+        );
         let mut enc_trace = EncoderTrace::default();
         if trace {
             enc_trace.hidden = read_rows(b, &run.annotations.iter().collect::<Vec<_>>()).await?;
             for (dir, steps) in [("", &run.forward), ("←", &run.backward)] {
                 for (gi, name) in CellKind::Gru.gate_names().iter().enumerate() {
                     let gs: Vec<&B::Tensor> = steps.iter().map(|s| &s.gates[gi].1).collect();
-                    enc_trace.gates.insert(format!("{name}{dir}"), read_rows(b, &gs).await?);
+                    enc_trace
+                        .gates
+                        .insert(format!("{name}{dir}"), read_rows(b, &gs).await?);
                 }
             }
         }
@@ -113,13 +128,23 @@ impl<B: Backend> Seq2Seq for GruAttentionModel<B> {
         })
     }
 
-    async fn step(&self, memory: &Self::Memory, state: &Self::State, prev: u32, trace: bool) -> Result<ModelStep<Self::State>> {
+    async fn step(
+        &self,
+        memory: &Self::Memory,
+        state: &Self::State,
+        prev: u32,
+        trace: bool,
+    ) -> Result<ModelStep<Self::State>> {
         let b = &self.b;
-        let (context, alpha) = self.attention.attend(b, &state.h, &memory.keys, &memory.annotations); // [1, 2H], [1, S]
+        let (context, alpha) =
+            self.attention
+                .attend(b, &state.h, &memory.keys, &memory.annotations); // [1, 2H], [1, S]
         let y = self.tgt_embed.forward(b, &[prev])?; // [1, E]
         let x = b.concat_cols(&[&y, &context]); // [1, E+2H]
         let step = self.decoder.step(b, &x, state);
-        let logits = self.out.forward(b, &b.concat_cols(&[&step.state.h, &context])); // [1, Vt]
+        let logits = self
+            .out
+            .forward(b, &b.concat_cols(&[&step.state.h, &context])); // [1, Vt]
         let mut reads = vec![&logits];
         if trace {
             reads.extend([&step.state.h, &context, &alpha]);

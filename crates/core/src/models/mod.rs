@@ -56,7 +56,13 @@ pub trait Seq2Seq {
     async fn encode(&self, src: &[u32], trace: bool) -> Result<Encoded<Self::Memory, Self::State>>;
 
     /// One decoder step from the previous token (BOS at the start).
-    async fn step(&self, memory: &Self::Memory, state: &Self::State, prev: u32, trace: bool) -> Result<ModelStep<Self::State>>;
+    async fn step(
+        &self,
+        memory: &Self::Memory,
+        state: &Self::State,
+        prev: u32,
+        trace: bool,
+    ) -> Result<ModelStep<Self::State>>;
 }
 
 /// The architecture half of a model's config.json, tagged by family.
@@ -95,7 +101,10 @@ impl ModelConfig {
         let mut sizes = vec![("src_vocab", src, MAX_VOCAB), ("tgt_vocab", tgt, MAX_VOCAB)];
         match self {
             ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => {
-                sizes.extend([("embed_dim", c.embed_dim, MAX_DIM), ("hidden_dim", c.hidden_dim, MAX_DIM)]);
+                sizes.extend([
+                    ("embed_dim", c.embed_dim, MAX_DIM),
+                    ("hidden_dim", c.hidden_dim, MAX_DIM),
+                ]);
             }
             ModelConfig::GruAttn(c) => sizes.extend([
                 ("embed_dim", c.embed_dim, MAX_DIM),
@@ -111,14 +120,19 @@ impl ModelConfig {
                     ("decoder_layers", c.decoder_layers, 64),
                 ]);
                 if c.dim % c.heads.max(1) != 0 {
-                    return Err(Error::Config(format!("dim {} is not divisible by {} heads", c.dim, c.heads)));
+                    return Err(Error::Config(format!(
+                        "dim {} is not divisible by {} heads",
+                        c.dim, c.heads
+                    )));
                 }
             }
         }
         for (name, value, max) in sizes {
             let min = if name.ends_with("vocab") { 4 } else { 1 };
             if !(min..=max).contains(&value) {
-                return Err(Error::Config(format!("{name} = {value} is outside {min}..={max}")));
+                return Err(Error::Config(format!(
+                    "{name} = {value} is outside {min}..={max}"
+                )));
             }
         }
         Ok(())
@@ -126,7 +140,9 @@ impl ModelConfig {
 
     pub fn vocab_sizes(&self) -> (usize, usize) {
         match self {
-            ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => (c.src_vocab, c.tgt_vocab),
+            ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => {
+                (c.src_vocab, c.tgt_vocab)
+            }
             ModelConfig::GruAttn(c) => (c.src_vocab, c.tgt_vocab),
             ModelConfig::Transformer(c) => (c.src_vocab, c.tgt_vocab),
         }
@@ -145,11 +161,19 @@ impl<B: Backend> AnyModel<B> {
     pub fn new(b: &B, config: &ModelConfig, mut weights: Weights) -> Result<Self> {
         config.validate()?;
         let model = match config {
-            ModelConfig::Rnn(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, &mut weights)?),
-            ModelConfig::Gru(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, &mut weights)?),
-            ModelConfig::Lstm(c) => Self::FixedContext(FixedContextModel::new(b, CellKind::Lstm, c, &mut weights)?),
+            ModelConfig::Rnn(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, &mut weights)?)
+            }
+            ModelConfig::Gru(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, &mut weights)?)
+            }
+            ModelConfig::Lstm(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Lstm, c, &mut weights)?)
+            }
             ModelConfig::GruAttn(c) => Self::GruAttn(GruAttentionModel::new(b, c, &mut weights)?),
-            ModelConfig::Transformer(c) => Self::Transformer(TransformerModel::new(b, c, &mut weights)?),
+            ModelConfig::Transformer(c) => {
+                Self::Transformer(TransformerModel::new(b, c, &mut weights)?)
+            }
         };
         weights.finish()?;
         Ok(model)
@@ -172,5 +196,9 @@ impl<B: Backend> AnyModel<B> {
 
 /// Read traced tensors back as rows: each tensor [1, n] → Vec of n.
 pub(crate) async fn read_rows<B: Backend>(b: &B, ts: &[&B::Tensor]) -> Result<Vec<Vec<f32>>> {
-    Ok(b.read_many(ts).await?.into_iter().map(|t| t.into_data()).collect())
+    Ok(b.read_many(ts)
+        .await?
+        .into_iter()
+        .map(|t| t.into_data())
+        .collect())
 }

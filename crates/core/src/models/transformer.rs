@@ -18,7 +18,9 @@ use super::{Encoded, ModelConfig, ModelStep, Seq2Seq};
 use crate::backend::Backend;
 use crate::layers::positions::sinusoidal;
 use crate::layers::transformer_layers::KvCache;
-use crate::layers::{Embedding, LayerNorm, Linear, TransformerDecoderLayer, TransformerEncoderLayer};
+use crate::layers::{
+    Embedding, LayerNorm, Linear, TransformerDecoderLayer, TransformerEncoderLayer,
+};
 use crate::ops::Activation;
 use crate::tensor::Tensor;
 use crate::trace::{EncoderTrace, StepTrace};
@@ -66,10 +68,30 @@ impl<B: Backend> TransformerModel<B> {
         let c = config;
         ModelConfig::Transformer(c.clone()).validate()?;
         let encoder = (0..c.encoder_layers)
-            .map(|l| TransformerEncoderLayer::new(b, w, &format!("encoder.layers.{l}"), c.dim, c.heads, c.ffn_dim, c.activation))
+            .map(|l| {
+                TransformerEncoderLayer::new(
+                    b,
+                    w,
+                    &format!("encoder.layers.{l}"),
+                    c.dim,
+                    c.heads,
+                    c.ffn_dim,
+                    c.activation,
+                )
+            })
             .collect::<Result<_>>()?;
         let decoder = (0..c.decoder_layers)
-            .map(|l| TransformerDecoderLayer::new(b, w, &format!("decoder.layers.{l}"), c.dim, c.heads, c.ffn_dim, c.activation))
+            .map(|l| {
+                TransformerDecoderLayer::new(
+                    b,
+                    w,
+                    &format!("decoder.layers.{l}"),
+                    c.dim,
+                    c.heads,
+                    c.ffn_dim,
+                    c.activation,
+                )
+            })
             .collect::<Result<_>>()?;
         Ok(Self {
             b: b.clone(),
@@ -88,7 +110,10 @@ impl<B: Backend> TransformerModel<B> {
     fn embed(&self, table: &Embedding<B>, ids: &[u32], start: usize) -> Result<B::Tensor> {
         let b = &self.b;
         let x = b.scale(&table.forward(b, ids)?, (self.config.dim as f32).sqrt());
-        Ok(b.add(&x, &b.upload(&sinusoidal(start, ids.len(), self.config.dim))))
+        Ok(b.add(
+            &x,
+            &b.upload(&sinusoidal(start, ids.len(), self.config.dim)),
+        ))
     }
 }
 
@@ -97,7 +122,11 @@ fn split_heads(t: &Tensor) -> Vec<Vec<Vec<f32>>> {
     let s = t.shape();
     let (heads, tq, tk) = (s[0], s[1], s[2]);
     (0..heads)
-        .map(|h| (0..tq).map(|i| t.data()[(h * tq + i) * tk..(h * tq + i + 1) * tk].to_vec()).collect())
+        .map(|h| {
+            (0..tq)
+                .map(|i| t.data()[(h * tq + i) * tk..(h * tq + i + 1) * tk].to_vec())
+                .collect()
+        })
         .collect()
 }
 
@@ -140,12 +169,21 @@ impl<B: Backend> Seq2Seq for TransformerModel<B> {
         }
         Ok(Encoded {
             memory: Memory { cross },
-            state: DecoderState { caches: Vec::new(), position: 0 },
+            state: DecoderState {
+                caches: Vec::new(),
+                position: 0,
+            },
             trace: enc_trace,
         })
     }
 
-    async fn step(&self, memory: &Self::Memory, state: &Self::State, prev: u32, trace: bool) -> Result<ModelStep<Self::State>> {
+    async fn step(
+        &self,
+        memory: &Self::Memory,
+        state: &Self::State,
+        prev: u32,
+        trace: bool,
+    ) -> Result<ModelStep<Self::State>> {
         let b = &self.b;
         let mut x = self.embed(&self.tgt_embed, &[prev], state.position)?; // [1, D]
         let mut caches = Vec::with_capacity(self.decoder.len());
@@ -172,7 +210,12 @@ impl<B: Backend> Seq2Seq for TransformerModel<B> {
             let rest: Vec<Tensor> = read.collect();
             let (sw, cw) = rest.split_at(self_w.len());
             // [heads, 1, T] → [heads][T]
-            let per_head = |t: &Tensor| split_heads(t).into_iter().map(|h| h.into_iter().next().unwrap_or_default()).collect();
+            let per_head = |t: &Tensor| {
+                split_heads(t)
+                    .into_iter()
+                    .map(|h| h.into_iter().next().unwrap_or_default())
+                    .collect()
+            };
             step_trace.self_attention = sw.iter().map(per_head).collect();
             step_trace.cross_attention = cw.iter().map(per_head).collect();
             if let Some(last) = step_trace.cross_attention.last() {
@@ -188,7 +231,10 @@ impl<B: Backend> Seq2Seq for TransformerModel<B> {
         }
         Ok(ModelStep {
             logits,
-            state: DecoderState { caches, position: state.position + 1 },
+            state: DecoderState {
+                caches,
+                position: state.position + 1,
+            },
             trace: step_trace,
         })
     }

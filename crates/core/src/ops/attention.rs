@@ -25,8 +25,14 @@ pub fn scaled_dot_product_attention(
     let (tk, kw) = k.dims2();
     assert_eq!(kw, width, "attention: q and k widths differ");
     assert_eq!(v.dims2(), (tk, width), "attention: v shape differs from k");
-    assert!(heads > 0 && width % heads == 0, "attention: width {width} not divisible by {heads} heads");
-    assert!(tq <= tk || !causal, "attention: causal with more queries than keys");
+    assert!(
+        heads > 0 && width % heads == 0,
+        "attention: width {width} not divisible by {heads} heads"
+    );
+    assert!(
+        tq <= tk || !causal,
+        "attention: causal with more queries than keys"
+    );
     let d = width / heads;
     let scale = 1.0 / (d as f32).sqrt();
     let offset = tk.saturating_sub(tq);
@@ -74,7 +80,11 @@ pub fn additive_attention(
     values: &Tensor,
 ) -> (Tensor, Tensor) {
     let (s, a) = keys_proj.dims2();
-    assert_eq!(query_proj.dims2(), (1, a), "additive_attention: query shape");
+    assert_eq!(
+        query_proj.dims2(),
+        (1, a),
+        "additive_attention: query shape"
+    );
     assert_eq!(v.len(), a, "additive_attention: v length");
     let (s2, dim) = values.dims2();
     assert_eq!(s, s2, "additive_attention: keys and values lengths differ");

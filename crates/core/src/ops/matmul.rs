@@ -46,9 +46,6 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
                 let b_row = &bd[p * n..(p + 1) * n];
                 for i in i0..i1 {
                     let aip = ad[i * k + p];
-                    if aip == 0.0 {
-                        continue;
-                    }
                     let c_row = &mut c[i * n..(i + 1) * n];
                     for (cv, bv) in c_row.iter_mut().zip(b_row) {
                         *cv += aip * bv;
