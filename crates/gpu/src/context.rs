@@ -13,6 +13,9 @@ pub struct ContextOptions {
     /// Ask for `TIMESTAMP_QUERY` when the adapter has it (the benchmarks need it).
     pub timestamps: bool,
     pub power_preference: wgpu::PowerPreference,
+    /// Treat storage bindings larger than this as over the limit (a device with less memory in a
+    /// test; `None`: the device's own `maxStorageBufferBindingSize`).
+    pub max_binding_bytes: Option<u64>,
 }
 
 impl Default for ContextOptions {
@@ -20,6 +23,7 @@ impl Default for ContextOptions {
         Self {
             timestamps: true,
             power_preference: wgpu::PowerPreference::HighPerformance,
+            max_binding_bytes: None,
         }
     }
 }
@@ -36,6 +40,7 @@ struct Inner {
     queue: wgpu::Queue,
     info: wgpu::AdapterInfo,
     errors: Arc<Mutex<DeviceErrors>>,
+    max_binding_bytes: Option<u64>,
 }
 
 /// A device, its queue and what it told us. Cheap to clone.
@@ -95,7 +100,11 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
-        Ok(Self::from_device(device, queue, adapter.get_info()))
+        let mut ctx = Self::from_device(device, queue, adapter.get_info());
+        if let Some(inner) = Arc::get_mut(&mut ctx.inner) {
+            inner.max_binding_bytes = options.max_binding_bytes;
+        }
+        Ok(ctx)
     }
 
     /// Wrap a device made elsewhere. Installs the error and device-lost handlers (so that wgpu
@@ -120,6 +129,7 @@ impl GpuContext {
                 queue,
                 info,
                 errors,
+                max_binding_bytes: None,
             }),
         }
     }
@@ -138,6 +148,16 @@ impl GpuContext {
 
     pub fn limits(&self) -> wgpu::Limits {
         self.inner.device.limits()
+    }
+
+    /// The largest storage binding (bytes) this context allows: the device's
+    /// `maxStorageBufferBindingSize` and `maxBufferSize`, or the cap of [`ContextOptions`].
+    pub fn max_binding_bytes(&self) -> u64 {
+        let limits = self.limits();
+        let device = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        self.inner
+            .max_binding_bytes
+            .map_or(device, |cap| cap.min(device))
     }
 
     pub fn has_timestamps(&self) -> bool {

@@ -201,8 +201,7 @@ impl Gpu {
 
     /// Refuse a storage binding larger than the device allows.
     pub fn check_binding(&self, what: &str, bytes: u64, hint: &str) -> GpuResult<()> {
-        let limits = self.limits();
-        let limit = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        let limit = self.inner.ctx.max_binding_bytes();
         if bytes > limit {
             return Err(GpuError::Limit {
                 what: what.to_string(),
