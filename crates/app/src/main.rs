@@ -4,10 +4,10 @@
 //! → [`app::Outcome`] → components that only render it. Components never compute.
 
 mod app;
-mod demo_stub;
-use demo_stub as demo;
 mod components;
 mod translate;
+
+use seq2seq_core::demo;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -7,8 +7,6 @@
 //! The other subcommands are the pieces of those two.
 
 mod csp;
-mod demo_stub;
-use demo_stub as demo;
 mod e2e;
 mod server;
 mod setup;
@@ -18,6 +16,7 @@ mod util;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use seq2seq_core::demo;
 
 #[derive(Parser)]
 #[command(
@@ -49,9 +48,9 @@ enum Command {
     },
     /// Set up, then run every check: fmt, clippy (native + wasm32), tests, release build, browser tests.
     Test {
-        /// Skip the set-up step (assume the tools are installed).
-        #[arg(long)]
-        no_setup: bool,
+        /// Stages to skip, comma-separated (for local iteration; CI runs them all).
+        #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(test::STAGE_KEYS))]
+        skip: Vec<String>,
     },
     /// Browser tests only, against the existing dist/ (headless Chromium, with and without WebGPU).
     E2e,
@@ -78,7 +77,7 @@ fn main() -> ExitCode {
             }
             server::serve_forever(&util::repo_root().join("dist"), &host, port)
         }
-        Command::Test { no_setup } => test::run(!no_setup),
+        Command::Test { skip } => test::run(&skip),
         Command::E2e => e2e::run(),
         Command::CspHash { dir } => csp::run(dir),
     });

@@ -23,7 +23,7 @@ pub fn chromium_path() -> String {
 }
 
 pub fn run() -> Result<()> {
-    util::banner("setup: checking tools (installs only what is missing)");
+    println!("setup: checking tools (installs only what is missing)");
     let start = Instant::now();
     rust_target()?;
     apt_packages()?;

@@ -47,60 +47,100 @@ impl Stages {
     }
 }
 
-pub fn run(with_setup: bool) -> Result<()> {
+/// Stage keys for `cargo xtask test --skip …`, in the order the stages run.
+pub const STAGE_KEYS: [&str; 7] = [
+    "setup",
+    "fmt",
+    "clippy",
+    "clippy-wasm",
+    "unit",
+    "build",
+    "e2e",
+];
+
+pub fn run(skip: &[String]) -> Result<()> {
     let mut stages = Stages::default();
-    if with_setup {
+    let on = |key: &str| {
+        let run = !skip.iter().any(|s| s == key);
+        if !run {
+            println!("(skipping stage `{key}`)");
+        }
+        run
+    };
+    if on("setup") {
         stages.run("setup", crate::setup::run)?;
     }
-    stages.run("cargo fmt --all -- --check", || {
-        util::run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))
-            .context("formatting differs: run `cargo fmt --all`")
-    })?;
-    stages.run("clippy (native, all targets)", || {
-        util::run(&mut cmd(
-            "cargo",
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ))
-    })?;
-    stages.run("clippy (wasm32)", || {
-        util::run(&mut cmd(
-            "cargo",
-            &[
-                "clippy",
-                "-p",
-                "seq2seq-core",
-                "-p",
-                "seq2seq-gpu",
-                "-p",
-                "seq2seq-app",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ))
-    })?;
-    let counts = stages.run("cargo test --workspace", run_workspace_tests)?;
-    stages.run("trunk build --release", trunk_build)?;
-    let fixture = stages.run("browser test: prepare", crate::e2e::prepare)?;
-    stages.run("browser test (WebGPU: --enable-unsafe-webgpu)", || {
-        crate::e2e::run_mode(&fixture, "webgpu")
-    })?;
-    stages.run("browser test (CPU fallback: no WebGPU)", || {
-        crate::e2e::run_mode(&fixture, "cpu")
-    })?;
-    drop(fixture);
+    if on("fmt") {
+        stages.run("cargo fmt --all -- --check", || {
+            util::run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))
+                .context("formatting differs: run `cargo fmt --all`")
+        })?;
+    }
+    if on("clippy") {
+        stages.run("clippy (native, all targets)", || {
+            util::run(&mut cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ))
+        })?;
+    }
+    if on("clippy-wasm") {
+        stages.run("clippy (wasm32: core, gpu, app)", || {
+            util::run(&mut cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "-p",
+                    "seq2seq-core",
+                    "-p",
+                    "seq2seq-gpu",
+                    "-p",
+                    "seq2seq-app",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ))
+        })?;
+    }
+    let counts = if on("unit") {
+        Some(stages.run("cargo test --workspace", run_workspace_tests)?)
+    } else {
+        None
+    };
+    if on("build") {
+        stages.run("trunk build --release", trunk_build)?;
+    }
+    if on("e2e") {
+        let fixture = stages.run(
+            "browser test: expectations + static server",
+            crate::e2e::prepare,
+        )?;
+        stages.run("browser test (WebGPU: --enable-unsafe-webgpu)", || {
+            crate::e2e::run_mode(&fixture, "webgpu")
+        })?;
+        stages.run("browser test (CPU fallback: no WebGPU)", || {
+            crate::e2e::run_mode(&fixture, "cpu")
+        })?;
+    }
 
-    util::banner("all checks passed");
-    print_counts(&counts);
+    if skip.is_empty() {
+        util::banner("all checks passed");
+    } else {
+        util::banner(&format!("checks passed (skipped: {})", skip.join(", ")));
+    }
+    if let Some(counts) = &counts {
+        print_counts(counts);
+    }
     stages.summary();
     Ok(())
 }
