@@ -2,19 +2,18 @@
 //!
 //! ```text
 //! cargo run --release -p seq2seq-train -- prepare      # data splits, tokenizers, data card
+//! cargo run --release -p seq2seq-train -- train --family transformer --direction en-zh
+//! cargo run --release -p seq2seq-train -- export --run runs/transformer-en-zh
+//! cargo run --release -p seq2seq-train -- eval --model transformer-en-zh --split test
+//! echo "I like eating apples." | cargo run --release -p seq2seq-train -- translate --model transformer-en-zh
 //! ```
 //!
 //! Run it from the repository root: default paths (`../shared/data/...`, `artifacts/...`) are
-//! relative to it. One module per subcommand (`prepare.rs`, ...); shared pieces live in their own
-//! modules (`data.rs`: reading, cleaning, grouping and splitting the pairs; `vocab.rs`: training
-//! the tokenizers).
+//! relative to it. The subcommands live in the library (`src/lib.rs`), one module each.
 
 use clap::{Parser, Subcommand};
 
-mod data;
-mod prepare;
-mod progress;
-mod vocab;
+use seq2seq_train::{evaluate, export, prepare, train, translate};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,12 +31,24 @@ enum Command {
     /// Read the Tatoeba pairs, convert Chinese to Simplified, normalise, deduplicate, split
     /// train/dev/test by sentence group, build the tokenizers and write a data card.
     Prepare(prepare::Args),
+    /// Train one model (family, direction, sizes) with candle on the CPU; checkpoints and --resume.
+    Train(train::Args),
+    /// Write www/models/<id>/ (f16 safetensors, config, tokenizers, card) and update index.json.
+    Export(export::Args),
+    /// BLEU/chrF (sacreBLEU definitions) of an exported model on dev or test, by source length.
+    Eval(evaluate::Args),
+    /// Translate stdin lines with an exported model (seq2seq-core, the browser's code).
+    Translate(translate::Args),
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Prepare(args) => prepare::run(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Eval(args) => evaluate::run(&args),
+        Command::Translate(args) => translate::run(&args),
     }
 }
 
@@ -54,7 +65,9 @@ mod tests {
     #[test]
     fn prepare_defaults() {
         let cli = Cli::parse_from(["seq2seq-train", "prepare"]);
-        let Command::Prepare(args) = cli.command;
+        let Command::Prepare(args) = cli.command else {
+            panic!("not prepare");
+        };
         assert!(args.input.ends_with("cmn-train.txt"));
         assert_eq!(args.out.to_str(), Some("artifacts/data"));
     }

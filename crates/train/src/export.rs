@@ -1,0 +1,283 @@
+//! `export`: a trained run → `www/models/<id>/` (model.safetensors in f16, config.json, the two
+//! tokenizers, card.md) and its entry in `www/models/index.json`. The exported files are loaded
+//! back through seq2seq-core and scored on dev and test (beam 4): the card's numbers are those of
+//! the files the app downloads.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use candle_core::Device;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::evaluate::{self, read_split, split_for, Scores};
+use crate::train::{RunState, BEST};
+
+pub const ATTRIBUTION: &str = crate::prepare::ATTRIBUTION;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Run directory (runs/<id>), written by `train`.
+    #[arg(long)]
+    pub run: PathBuf,
+    /// Which weights: best (by dev BLEU) or last (the last checkpoint).
+    #[arg(long, default_value = "best")]
+    pub weights: String,
+    #[arg(long, default_value = "www/models")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    pub beam: usize,
+    /// Score only N dev/test sentences, spread evenly over each split (the card says so).
+    #[arg(long)]
+    pub eval_limit: Option<usize>,
+}
+
+/// One entry of `www/models/index.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub id: String,
+    pub family: String,
+    pub direction: String,
+    pub source_language: String,
+    pub target_language: String,
+    pub params: usize,
+    /// Size of model.safetensors.
+    pub bytes: u64,
+    /// SHA-256 of model.safetensors.
+    pub sha256: String,
+    pub files: Vec<String>,
+    pub training_secs: f64,
+    pub dev: Scores,
+    pub test: Scores,
+    /// Test BLEU by source length (words), in bucket order 1–5, 6–10, 11–15, 16+.
+    pub test_bleu_by_bucket: Vec<(String, f64)>,
+    pub beam: usize,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let state: RunState = serde_json::from_str(
+        &std::fs::read_to_string(args.run.join("state.json"))
+            .with_context(|| format!("no state.json in {}", args.run.display()))?,
+    )?;
+    let weights_file = match args.weights.as_str() {
+        "best" => args.run.join(BEST),
+        "last" => args.run.join("checkpoint.safetensors"),
+        other => anyhow::bail!("--weights is best or last, not {other}"),
+    };
+    let entry = export(&state, &weights_file, &args.out, args.beam, args.eval_limit)?;
+    println!(
+        "exported {} ({} params, {} bytes): test BLEU {:.2} chrF {:.2}, dev BLEU {:.2} chrF {:.2}",
+        entry.id,
+        entry.params,
+        entry.bytes,
+        entry.test.bleu,
+        entry.test.chrf,
+        entry.dev.bleu,
+        entry.dev.chrf
+    );
+    Ok(())
+}
+
+/// Writes the model directory and updates the index; returns the index entry.
+pub fn export(
+    state: &RunState,
+    weights_file: &Path,
+    out: &Path,
+    beam: usize,
+    eval_limit: Option<usize>,
+) -> Result<IndexEntry> {
+    let config = &state.config;
+    let (src_tok, tgt_tok, src_json, tgt_json) = config.tokenizers()?;
+    let tc = config.translator_config(src_tok.vocab_size(), tgt_tok.vocab_size())?;
+    let id = tc.id.clone();
+    let dir = out.join(&id);
+    std::fs::create_dir_all(&dir)?;
+
+    // Weights: only the model's tensors (a checkpoint also holds Adam moments), in f16.
+    let bytes = std::fs::read(weights_file)
+        .with_context(|| format!("reading {}", weights_file.display()))?;
+    let tensors = crate::io::read_tensors(&bytes, &Device::Cpu)?;
+    let model_tensors = crate::io::core_map(
+        tensors
+            .iter()
+            .filter(|(k, _)| !k.starts_with("adam."))
+            .map(|(k, v)| (k.clone(), v)),
+    )?;
+    let params: usize = model_tensors.values().map(|t| t.len()).sum();
+    let mut meta = std::collections::HashMap::new();
+    meta.insert("id".to_string(), id.clone());
+    meta.insert(
+        "conversion".to_string(),
+        "trained in f32 with candle, stored as f16".to_string(),
+    );
+    let st = seq2seq_core::weights::to_safetensors(
+        &model_tensors,
+        seq2seq_core::weights::StorageType::F16,
+        Some(meta),
+    )?;
+    std::fs::write(dir.join("model.safetensors"), &st)?;
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::to_string_pretty(&tc)? + "\n",
+    )?;
+    let (sl, tl) = config.languages()?;
+    std::fs::write(dir.join(format!("tokenizer-{}.json", sl.code())), &src_json)?;
+    std::fs::write(dir.join(format!("tokenizer-{}.json", tl.code())), &tgt_json)?;
+
+    // Load what we wrote, exactly as the app does, and score it.
+    let t = evaluate::load_model(&dir)?;
+    let score_split = |name: &str| -> Result<Scores> {
+        let pairs = read_split(&config.data.join(format!("{name}.tsv")))?;
+        let mut pairs = split_for(&pairs, sl);
+        if let Some(n) = eval_limit {
+            pairs = evaluate::spread(pairs.len(), n)
+                .into_iter()
+                .map(|i| pairs[i].clone())
+                .collect();
+        }
+        let (s, hyps) = evaluate::evaluate(&t, &pairs, beam);
+        evaluate::print_scores(&format!("{id} {name} (beam {beam})"), &s);
+        let _ = hyps;
+        Ok(s)
+    };
+    let dev = score_split("dev")?;
+    let test = score_split("test")?;
+
+    let files = vec![
+        "model.safetensors".to_string(),
+        "config.json".to_string(),
+        format!("tokenizer-{}.json", sl.code()),
+        format!("tokenizer-{}.json", tl.code()),
+        "card.md".to_string(),
+    ];
+    let entry = IndexEntry {
+        id: id.clone(),
+        family: config.family.clone(),
+        direction: format!("{}-{}", sl.code(), tl.code()),
+        source_language: sl.code().to_string(),
+        target_language: tl.code().to_string(),
+        params,
+        bytes: st.len() as u64,
+        sha256: hex(&Sha256::digest(&st)),
+        files,
+        training_secs: state.train_secs,
+        test_bleu_by_bucket: test
+            .bleu_by_bucket
+            .iter()
+            .map(|(n, _, b)| (n.clone(), round2(*b)))
+            .collect(),
+        dev,
+        test,
+        beam,
+    };
+    std::fs::write(dir.join("card.md"), card(state, &entry, eval_limit))?;
+    update_index(&out.join("index.json"), &entry)?;
+    Ok(entry)
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const FAMILY_ORDER: [&str; 5] = ["transformer", "gru-attn", "lstm", "gru", "rnn"];
+
+/// Replaces (or adds) `entry` in the index, kept in a fixed order.
+pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
+    let mut models: Vec<Value> = match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let v: Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", path.display()))?;
+            v.get("models")
+                .and_then(|m| m.as_array())
+                .cloned()
+                .unwrap_or_default()
+        }
+        Err(_) => Vec::new(),
+    };
+    models.retain(|m| m.get("id").and_then(Value::as_str) != Some(entry.id.as_str()));
+    models.push(serde_json::to_value(entry)?);
+    let key = |m: &Value| {
+        let fam = m.get("family").and_then(Value::as_str).unwrap_or("");
+        let dir = m.get("direction").and_then(Value::as_str).unwrap_or("");
+        (
+            FAMILY_ORDER.iter().position(|f| *f == fam).unwrap_or(99),
+            dir.to_string(),
+        )
+    };
+    models.sort_by_key(key);
+    let index = serde_json::json!({
+        "version": 1,
+        "license": "Models: MIT OR Apache-2.0. Training data: CC BY 2.0 FR.",
+        "attribution": ATTRIBUTION,
+        "models": models,
+    });
+    std::fs::write(path, serde_json::to_string_pretty(&index)? + "\n")?;
+    Ok(())
+}
+
+fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
+    let c = &state.config;
+    let arch = match c.family.as_str() {
+        "transformer" => format!(
+            "pre-norm Transformer, d = {}, {} heads, FFN {}, {} encoder + {} decoder layers, GELU",
+            c.dim, c.heads, c.ffn_dim, c.encoder_layers, c.decoder_layers
+        ),
+        "gru-attn" => format!(
+            "bidirectional GRU encoder ({} per direction) + GRU decoder with Bahdanau attention (size {}), embeddings {}",
+            c.hidden_dim, c.attn_dim, c.embed_dim
+        ),
+        fam => format!(
+            "{} encoder–decoder with one fixed context vector, hidden {}, embeddings {}",
+            fam.to_uppercase(),
+            c.hidden_dim,
+            c.embed_dim
+        ),
+    };
+    let mut s = String::new();
+    s += &format!("# {}\n\n", e.id);
+    s += &format!(
+        "{} → {} translation, family `{}`: {arch}.\n\n",
+        e.source_language, e.target_language, e.family
+    );
+    s += "## Scores (project test and dev splits, beam 4, seq2seq-core decoding of these exact files)\n\n";
+    s += "BLEU and chrF follow sacreBLEU's definitions (BLEU: `13a` tokens for English, `zh` (one token per Chinese character) for Chinese; chrF2 on characters).\n\n";
+    if let Some(n) = eval_limit {
+        s += &format!("**Scored on {n} sentences of each split, spread evenly over it (not the whole split).**\n\n");
+    }
+    s += "| split | sentences | BLEU | chrF |\n|---|---:|---:|---:|\n";
+    for (name, sc) in [("test", &e.test), ("dev", &e.dev)] {
+        s += &format!(
+            "| {name} | {} | {:.2} | {:.2} |\n",
+            sc.sentences, sc.bleu, sc.chrf
+        );
+    }
+    s += "\nTest BLEU by source length (words for English, characters for Chinese):\n\n| source length | sentences | BLEU |\n|---|---:|---:|\n";
+    for (name, n, b) in &e.test.bleu_by_bucket {
+        s += &format!("| {name} | {n} | {b:.2} |\n");
+    }
+    s += &format!(
+        "\n## Model\n\n- parameters: {}\n- file: model.safetensors, {} bytes (f16), sha256 `{}`\n- conversion: trained in f32 with candle (crates/train), weights saved under the same PyTorch names and layouts as seq2seq-core reads, rounded to f16 for shipping; no renaming or transposing\n- tokenizers: `tokenizer-en.json` (BPE subwords), `tokenizer-zh.json` (one piece per character), byte fallback (no `<unk>`)\n\n",
+        e.params, e.bytes, e.sha256
+    );
+    s += &format!(
+        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, {} epochs planned, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: best dev BLEU (greedy, dev sentences spread over the split) at step {}\n- retrain: `cargo run --release -p seq2seq-train -- train --config-file runs/{}/train-config.json` then `export --run runs/{}`\n\n",
+        c.max_tokens, state.step, c.epochs, c.batch_size, c.lr, c.warmup_steps, c.final_lr_ratio,
+        c.weight_decay, c.clip, c.dropout, c.label_smoothing, state.train_secs / 60.0,
+        state.best_step, e.id, e.id
+    );
+    if let Some(h) = state.history.last() {
+        s += &format!(
+            "Last evaluation during training: step {}, dev NLL {:.3}, dev BLEU {:.2} (greedy).\n\n",
+            h.step, h.dev_nll, h.dev_bleu
+        );
+    }
+    s += &format!(
+        "## License and attribution\n\nModel weights: MIT OR Apache-2.0 (the project's license). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/\n"
+    );
+    s
+}

@@ -1,0 +1,19 @@
+//! seq2seq-train as a library: the pieces of the `seq2seq-train` command, public so that the
+//! integration tests (parity with seq2seq-core, sacreBLEU cross-check, export/load) can use them.
+//!
+//! One module per subcommand (`prepare`, `train`, `export`, `evaluate`, `translate`); shared
+//! pieces: `data` (reading, cleaning, grouping, splitting), `vocab` (tokenizer training), `nn`
+//! (the five families in candle), `io` (weights between candle, core and files), `metrics`
+//! (BLEU and chrF), `progress` (bars).
+
+pub mod data;
+pub mod evaluate;
+pub mod export;
+pub mod io;
+pub mod metrics;
+pub mod nn;
+pub mod prepare;
+pub mod progress;
+pub mod train;
+pub mod translate;
+pub mod vocab;

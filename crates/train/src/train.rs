@@ -1,0 +1,744 @@
+//! `train`: one model per run, with candle on the CPU.
+//!
+//! Teacher forcing on padded, length-sorted batches; label-smoothed cross-entropy; AdamW (decoupled
+//! weight decay) with global-norm gradient clipping; linear warm-up then cosine decay; dropout.
+//! Every `--checkpoint-every` steps the run directory gets `checkpoint.safetensors` (weights and
+//! Adam moments, f32) and `state.json` (step, epoch, position in the epoch, timings, history);
+//! the data order is a pure function of (seed, epoch), so `--resume` continues exactly where the
+//! last checkpoint stopped. Every `--eval-every` steps the model is decoded on dev sentences
+//! through seq2seq-core (greedy) and scored; the best weights by dev BLEU go to `best.safetensors`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{VarBuilder, VarMap};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use seq2seq_core::backend::CpuBackend;
+use seq2seq_core::models::{AttentionConfig, ModelConfig, RecurrentConfig, TransformerConfig};
+use seq2seq_core::ops::Activation;
+use seq2seq_core::tokenizer::{Language, Tokenizer, EOS};
+use seq2seq_core::translator::{Translator, TranslatorConfig};
+use seq2seq_core::weights::{StorageType, Weights};
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::{self, parse_language, read_split, split_for};
+use crate::io;
+use crate::nn::{self, Batch, Model};
+
+/// Everything that defines a run (saved as `train-config.json` in the run directory).
+#[derive(clap::Args, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// rnn, gru, lstm, gru-attn or transformer.
+    #[arg(long, default_value = "gru-attn")]
+    pub family: String,
+    /// en-zh or zh-en.
+    #[arg(long, default_value = "en-zh")]
+    pub direction: String,
+    /// Embedding size (recurrent families).
+    #[arg(long, default_value_t = 256)]
+    pub embed_dim: usize,
+    /// Hidden size (recurrent families; per direction in gru-attn's encoder).
+    #[arg(long, default_value_t = 256)]
+    pub hidden_dim: usize,
+    /// Bahdanau attention size (gru-attn).
+    #[arg(long, default_value_t = 256)]
+    pub attn_dim: usize,
+    /// Transformer width.
+    #[arg(long, default_value_t = 256)]
+    pub dim: usize,
+    #[arg(long, default_value_t = 4)]
+    pub heads: usize,
+    #[arg(long, default_value_t = 1024)]
+    pub ffn_dim: usize,
+    #[arg(long, default_value_t = 3)]
+    pub encoder_layers: usize,
+    #[arg(long, default_value_t = 3)]
+    pub decoder_layers: usize,
+    #[arg(long, default_value_t = 20)]
+    pub epochs: usize,
+    /// Sentences per batch.
+    #[arg(long, default_value_t = 64)]
+    pub batch_size: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 400)]
+    pub warmup_steps: usize,
+    /// The cosine decay ends at lr × this.
+    #[arg(long, default_value_t = 0.05)]
+    pub final_lr_ratio: f64,
+    #[arg(long, default_value_t = 0.01)]
+    pub weight_decay: f64,
+    /// Global gradient-norm clip.
+    #[arg(long, default_value_t = 1.0)]
+    pub clip: f64,
+    #[arg(long, default_value_t = 0.2)]
+    pub dropout: f32,
+    #[arg(long, default_value_t = 0.1)]
+    pub label_smoothing: f64,
+    /// Training pairs with more source or target tokens are skipped.
+    #[arg(long, default_value_t = 48)]
+    pub max_tokens: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Prepared data: train.tsv, dev.tsv, tokenizer-en.json, tokenizer-zh.json.
+    #[arg(long, default_value = "artifacts/data")]
+    pub data: PathBuf,
+    /// Use only the first N training pairs (0 = all; for tests).
+    #[arg(long, default_value_t = 0)]
+    pub train_limit: usize,
+    /// Training-time budget in minutes (0 = none): the cosine decay reaches its end when either
+    /// the planned steps or this much training time is spent, and training then finishes.
+    #[arg(long, default_value_t = 0.0)]
+    #[serde(default)]
+    pub time_budget_minutes: f64,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub config: TrainConfig,
+    /// Read the run's settings from this JSON file (a `TrainConfig`) instead of the flags above.
+    #[arg(long)]
+    pub config_file: Option<PathBuf>,
+    /// Run directory (default runs/<family>-<src>-<tgt>).
+    #[arg(long)]
+    pub run_dir: Option<PathBuf>,
+    /// Continue from the run directory's last checkpoint (its saved settings win over flags,
+    /// except --epochs, which may extend the run).
+    #[arg(long)]
+    pub resume: bool,
+    #[arg(long, default_value_t = 250)]
+    pub checkpoint_every: usize,
+    #[arg(long, default_value_t = 500)]
+    pub eval_every: usize,
+    /// Dev sentences decoded (greedy, through seq2seq-core) at each evaluation.
+    #[arg(long, default_value_t = 300)]
+    pub eval_sentences: usize,
+    /// Stop cleanly (with a checkpoint) after this many minutes of wall time.
+    #[arg(long)]
+    pub max_minutes: Option<f64>,
+    /// Print a progress line every N steps.
+    #[arg(long, default_value_t = 50)]
+    pub log_every: usize,
+}
+
+/// One dev evaluation during training.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvalRecord {
+    pub step: usize,
+    pub epoch: usize,
+    pub train_secs: f64,
+    pub train_loss: f64,
+    pub dev_nll: f64,
+    pub dev_bleu: f64,
+    pub dev_chrf: f64,
+}
+
+/// `state.json`: where the run stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub config: TrainConfig,
+    pub step: usize,
+    /// Epoch in progress (0-based) and batches of it already done.
+    pub epoch: usize,
+    pub batch_in_epoch: usize,
+    /// Seconds spent training (all sessions).
+    pub train_secs: f64,
+    pub best_dev_bleu: f64,
+    pub best_step: usize,
+    pub params: usize,
+    pub history: Vec<EvalRecord>,
+    pub finished: bool,
+}
+
+impl TrainConfig {
+    pub fn languages(&self) -> Result<(Language, Language)> {
+        let (s, t) = self
+            .direction
+            .split_once('-')
+            .context("--direction is en-zh or zh-en")?;
+        let (s, t) = (parse_language(s)?, parse_language(t)?);
+        anyhow::ensure!(s != t, "source and target languages are the same");
+        Ok((s, t))
+    }
+
+    pub fn id(&self) -> Result<String> {
+        let (s, t) = self.languages()?;
+        Ok(format!("{}-{}-{}", self.family, s.code(), t.code()))
+    }
+
+    /// core's architecture config for these vocabulary sizes.
+    pub fn model_config(&self, src_vocab: usize, tgt_vocab: usize) -> Result<ModelConfig> {
+        let rec = RecurrentConfig {
+            src_vocab,
+            tgt_vocab,
+            embed_dim: self.embed_dim,
+            hidden_dim: self.hidden_dim,
+        };
+        let c = match self.family.as_str() {
+            "rnn" => ModelConfig::Rnn(rec),
+            "gru" => ModelConfig::Gru(rec),
+            "lstm" => ModelConfig::Lstm(rec),
+            "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
+                src_vocab,
+                tgt_vocab,
+                embed_dim: self.embed_dim,
+                hidden_dim: self.hidden_dim,
+                attn_dim: self.attn_dim,
+            }),
+            "transformer" => ModelConfig::Transformer(TransformerConfig {
+                src_vocab,
+                tgt_vocab,
+                dim: self.dim,
+                heads: self.heads,
+                ffn_dim: self.ffn_dim,
+                encoder_layers: self.encoder_layers,
+                decoder_layers: self.decoder_layers,
+                activation: Activation::Gelu,
+            }),
+            other => {
+                anyhow::bail!("unknown family `{other}` (rnn, gru, lstm, gru-attn, transformer)")
+            }
+        };
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// The tokenizers (source, target) from the data directory.
+    pub fn tokenizers(&self) -> Result<(Tokenizer, Tokenizer, String, String)> {
+        let (s, t) = self.languages()?;
+        let read = |l: Language| -> Result<String> {
+            let p = self.data.join(format!("tokenizer-{}.json", l.code()));
+            std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
+        };
+        let (sj, tj) = (read(s)?, read(t)?);
+        Ok((
+            Tokenizer::from_json(&sj)?,
+            Tokenizer::from_json(&tj)?,
+            sj,
+            tj,
+        ))
+    }
+
+    pub fn translator_config(
+        &self,
+        src_vocab: usize,
+        tgt_vocab: usize,
+    ) -> Result<TranslatorConfig> {
+        let (s, t) = self.languages()?;
+        Ok(TranslatorConfig {
+            id: self.id()?,
+            source_language: s,
+            target_language: t,
+            model: self.model_config(src_vocab, tgt_vocab)?,
+        })
+    }
+}
+
+/// Tokenised training pairs: (source ids + EOS, target ids).
+pub type Pairs = Vec<(Vec<u32>, Vec<u32>)>;
+
+pub fn tokenize_pairs(
+    pairs: &[(String, String)],
+    src: &Tokenizer,
+    tgt: &Tokenizer,
+    max_tokens: usize,
+) -> Result<Pairs> {
+    let mut out = Vec::with_capacity(pairs.len());
+    for (s, t) in pairs {
+        let mut x = src.encode(s)?.ids;
+        let y = tgt.encode(t)?.ids;
+        if x.is_empty() || x.len() > max_tokens || y.len() > max_tokens {
+            continue;
+        }
+        x.push(EOS);
+        out.push((x, y));
+    }
+    Ok(out)
+}
+
+/// The batches of one epoch (indices into the pairs): a pure function of (seed, epoch). Pairs are
+/// shuffled, sorted by length within windows of 50 batches (little padding), cut into batches,
+/// and the batches shuffled.
+pub fn epoch_batches(pairs: &Pairs, batch_size: usize, seed: u64, epoch: usize) -> Vec<Vec<usize>> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ epoch as u64);
+    let mut idx: Vec<usize> = (0..pairs.len()).collect();
+    idx.shuffle(&mut rng);
+    let mut batches = Vec::new();
+    for window in idx.chunks(batch_size * 50) {
+        let mut w = window.to_vec();
+        w.sort_by_key(|&i| (pairs[i].0.len(), pairs[i].1.len()));
+        batches.extend(w.chunks(batch_size).map(<[usize]>::to_vec));
+    }
+    batches.shuffle(&mut rng);
+    batches
+}
+
+pub fn make_batch(pairs: &Pairs, idx: &[usize], dev: &Device) -> Result<Batch> {
+    let refs: Vec<(&[u32], &[u32])> = idx
+        .iter()
+        .map(|&i| (pairs[i].0.as_slice(), pairs[i].1.as_slice()))
+        .collect();
+    Ok(Batch::new(&refs, dev)?)
+}
+
+/// AdamW (decoupled weight decay on matrices) with global-norm clipping.
+pub struct AdamW {
+    pub vars: Vec<(String, Var)>,
+    pub m: Vec<Tensor>,
+    pub v: Vec<Tensor>,
+    pub t: usize,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub eps: f64,
+}
+
+impl AdamW {
+    pub fn new(vars: Vec<(String, Var)>) -> Result<Self> {
+        let zeros = |v: &Var| v.as_tensor().zeros_like();
+        Ok(Self {
+            m: vars
+                .iter()
+                .map(|(_, v)| zeros(v))
+                .collect::<candle_core::Result<_>>()?,
+            v: vars
+                .iter()
+                .map(|(_, v)| zeros(v))
+                .collect::<candle_core::Result<_>>()?,
+            vars,
+            t: 0,
+            beta1: 0.9,
+            beta2: 0.98,
+            eps: 1e-9,
+        })
+    }
+
+    /// One update; returns the gradient norm before clipping.
+    pub fn step(
+        &mut self,
+        grads: &candle_core::backprop::GradStore,
+        lr: f64,
+        weight_decay: f64,
+        clip: f64,
+    ) -> Result<f64> {
+        let mut sq = 0f64;
+        for (_, var) in &self.vars {
+            if let Some(g) = grads.get(var.as_tensor()) {
+                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        let norm = sq.sqrt();
+        let scale = if clip > 0.0 && norm > clip {
+            clip / (norm + 1e-6)
+        } else {
+            1.0
+        };
+        self.t += 1;
+        let (b1, b2) = (self.beta1, self.beta2);
+        let c1 = 1.0 - b1.powi(self.t as i32);
+        let c2 = 1.0 - b2.powi(self.t as i32);
+        for (i, (_, var)) in self.vars.iter().enumerate() {
+            let Some(g) = grads.get(var.as_tensor()) else {
+                continue;
+            };
+            let g = (g * scale)?;
+            self.m[i] = ((&self.m[i] * b1)? + (&g * (1.0 - b1))?)?;
+            self.v[i] = ((&self.v[i] * b2)? + (g.sqr()? * (1.0 - b2))?)?;
+            let mhat = (&self.m[i] / c1)?;
+            let vhat = (&self.v[i] / c2)?;
+            let update = (mhat / (vhat.sqrt()? + self.eps)?)?;
+            let theta = var.as_tensor();
+            let decayed = if theta.rank() >= 2 && weight_decay > 0.0 {
+                (theta * (1.0 - lr * weight_decay))?
+            } else {
+                theta.clone()
+            };
+            var.set(&(decayed - (update * lr)?)?)?;
+        }
+        Ok(norm)
+    }
+}
+
+/// Linear warm-up to `lr`, then cosine decay to `lr × final_ratio` at `total` steps (or when
+/// `train_secs` reaches the time budget, whichever comes first).
+pub fn learning_rate(c: &TrainConfig, step: usize, total: usize, train_secs: f64) -> f64 {
+    let warm = c.warmup_steps.max(1);
+    if step < warm {
+        return c.lr * (step + 1) as f64 / warm as f64;
+    }
+    let mut progress = ((step - warm) as f64 / (total.saturating_sub(warm)).max(1) as f64).min(1.0);
+    if c.time_budget_minutes > 0.0 {
+        progress = progress.max((train_secs / (c.time_budget_minutes * 60.0)).min(1.0));
+    }
+    let cos = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
+    c.lr * (c.final_lr_ratio + (1.0 - c.final_lr_ratio) * cos)
+}
+
+/// A core translator on the current weights (f32), for evaluation during training.
+pub fn core_translator(
+    varmap: &VarMap,
+    tc: &TranslatorConfig,
+    src: &Tokenizer,
+    tgt: &Tokenizer,
+) -> Result<Translator<CpuBackend>> {
+    let bytes = io::model_bytes(varmap, StorageType::F32)?;
+    Ok(Translator::new(
+        &CpuBackend,
+        tc.clone(),
+        Weights::from_safetensors(&bytes)?,
+        src.clone(),
+        tgt.clone(),
+    )?)
+}
+
+/// Everything a run needs in memory.
+pub struct Session {
+    pub config: TrainConfig,
+    pub translator_config: TranslatorConfig,
+    pub varmap: VarMap,
+    pub model: Model,
+    pub opt: AdamW,
+    pub state: RunState,
+    pub train: Pairs,
+    pub dev_pairs: Vec<(String, String)>,
+    pub dev: Pairs,
+    pub src_tok: Tokenizer,
+    pub tgt_tok: Tokenizer,
+    pub dir: PathBuf,
+}
+
+const CHECKPOINT: &str = "checkpoint.safetensors";
+const STATE: &str = "state.json";
+pub const BEST: &str = "best.safetensors";
+
+impl Session {
+    /// A new run, or (with `resume`) the run in `dir` at its last checkpoint.
+    pub fn open(config: TrainConfig, dir: &Path, resume: bool) -> Result<Self> {
+        let dev = Device::Cpu;
+        let (config, prior) = if resume {
+            let s: RunState = serde_json::from_str(
+                &std::fs::read_to_string(dir.join(STATE))
+                    .with_context(|| format!("no checkpoint to resume in {}", dir.display()))?,
+            )?;
+            let mut c = s.config.clone();
+            c.epochs = c.epochs.max(config.epochs);
+            (c, Some(s))
+        } else {
+            (config, None)
+        };
+        let (src_tok, tgt_tok, _, _) = config.tokenizers()?;
+        let tc = config.translator_config(src_tok.vocab_size(), tgt_tok.vocab_size())?;
+        let (sl, _) = config.languages()?;
+        let mut train = split_for(&read_split(&config.data.join("train.tsv"))?, sl);
+        if config.train_limit > 0 {
+            train.truncate(config.train_limit);
+        }
+        let dev_pairs = split_for(&read_split(&config.data.join("dev.tsv"))?, sl);
+        let train = tokenize_pairs(&train, &src_tok, &tgt_tok, config.max_tokens)?;
+        let dev_tok = tokenize_pairs(&dev_pairs, &src_tok, &tgt_tok, usize::MAX)?;
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
+        // Seed candle's initialisers (they draw from the thread RNG): not reproducible bit for
+        // bit across machines, but every run saves its initial state in its checkpoints.
+        let model = Model::new(&vb, &tc.model, config.dropout)?;
+        let mut opt = AdamW::new(io::sorted_vars(&varmap))?;
+        let params = io::param_count(&varmap);
+        let state = match prior {
+            Some(mut s) => {
+                let bytes = std::fs::read(dir.join(CHECKPOINT))?;
+                let tensors = io::read_tensors(&bytes, &dev)?;
+                io::load_into(&varmap, &tensors)?;
+                for (i, (name, _)) in opt.vars.iter().enumerate() {
+                    opt.m[i] = tensors
+                        .get(&format!("adam.m/{name}"))
+                        .context("checkpoint lacks Adam moments")?
+                        .clone();
+                    opt.v[i] = tensors
+                        .get(&format!("adam.v/{name}"))
+                        .context("checkpoint lacks Adam moments")?
+                        .clone();
+                }
+                opt.t = s.step;
+                s.config = config.clone();
+                s.finished = false;
+                s
+            }
+            None => RunState {
+                config: config.clone(),
+                step: 0,
+                epoch: 0,
+                batch_in_epoch: 0,
+                train_secs: 0.0,
+                best_dev_bleu: -1.0,
+                best_step: 0,
+                params,
+                history: Vec::new(),
+                finished: false,
+            },
+        };
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(
+            dir.join("train-config.json"),
+            serde_json::to_string_pretty(&config)?,
+        )?;
+        Ok(Self {
+            config,
+            translator_config: tc,
+            varmap,
+            model,
+            opt,
+            state,
+            train,
+            dev_pairs,
+            dev: dev_tok,
+            src_tok,
+            tgt_tok,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn total_steps(&self) -> usize {
+        self.config.epochs * self.train.len().div_ceil(self.config.batch_size)
+    }
+
+    pub fn save_checkpoint(&self) -> Result<()> {
+        let vars = io::sorted_vars(&self.varmap);
+        let mut named: Vec<(String, &Tensor)> = vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_tensor()))
+            .collect();
+        for (i, (name, _)) in self.opt.vars.iter().enumerate() {
+            named.push((format!("adam.m/{name}"), &self.opt.m[i]));
+            named.push((format!("adam.v/{name}"), &self.opt.v[i]));
+        }
+        let map = io::core_map(named)?;
+        let bytes = seq2seq_core::weights::to_safetensors(&map, StorageType::F32, None)?;
+        io::write_atomic(&self.dir.join(CHECKPOINT), &bytes)?;
+        io::write_atomic(
+            &self.dir.join(STATE),
+            serde_json::to_string_pretty(&self.state)?.as_bytes(),
+        )?;
+        Ok(())
+    }
+
+    /// Teacher-forced NLL per token on the first `n` dev pairs.
+    pub fn dev_nll(&self, n: usize) -> Result<f64> {
+        let dev = Device::Cpu;
+        let idx = evaluate::spread(self.dev.len(), n);
+        let (mut sum, mut count) = (0f64, 0f64);
+        for chunk in idx.chunks(64) {
+            let b = make_batch(&self.dev, chunk, &dev)?;
+            let logits = self.model.forward(&b, false)?;
+            sum += nn::nll_sum(&logits, &b)? as f64;
+            count += b.target_tokens()? as f64;
+        }
+        Ok(sum / count.max(1.0))
+    }
+
+    /// Greedy-decodes the first `n` dev sentences through seq2seq-core: (BLEU, chrF).
+    pub fn dev_scores(&self, n: usize) -> Result<(f64, f64)> {
+        let t = core_translator(
+            &self.varmap,
+            &self.translator_config,
+            &self.src_tok,
+            &self.tgt_tok,
+        )?;
+        let pairs: Vec<(String, String)> = evaluate::spread(self.dev_pairs.len(), n)
+            .into_iter()
+            .map(|i| self.dev_pairs[i].clone())
+            .collect();
+        let (s, _) = evaluate::evaluate(&t, &pairs, 1);
+        Ok((s.bleu, s.chrf))
+    }
+
+    /// One optimisation step on a batch: returns the (smoothed) loss.
+    pub fn train_step(&mut self, batch: &Batch) -> Result<f64> {
+        let total = self.total_steps();
+        let logits = self.model.forward(batch, true)?;
+        let loss = nn::loss(&logits, batch, self.config.label_smoothing)?;
+        let grads = loss.backward()?;
+        let lr = learning_rate(&self.config, self.state.step, total, self.state.train_secs);
+        self.opt
+            .step(&grads, lr, self.config.weight_decay, self.config.clip)?;
+        self.state.step += 1;
+        Ok(loss.to_scalar::<f32>()? as f64)
+    }
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let mut config = match &args.config_file {
+        Some(p) => serde_json::from_str(
+            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        )
+        .with_context(|| format!("{} is not a TrainConfig", p.display()))?,
+        None => args.config.clone(),
+    };
+    if args.config_file.is_some() && args.config.epochs != 20 {
+        config.epochs = args.config.epochs;
+    }
+    let dir = match &args.run_dir {
+        Some(d) => d.clone(),
+        None => PathBuf::from("runs").join(config.id()?),
+    };
+    let mut s = Session::open(config, &dir, args.resume)?;
+    let dev = Device::Cpu;
+    println!(
+        "train {}: {} params, {} training pairs, {} steps/epoch, {} epochs, run dir {}{}",
+        s.translator_config.id,
+        s.state.params,
+        s.train.len(),
+        s.train.len().div_ceil(s.config.batch_size),
+        s.config.epochs,
+        dir.display(),
+        if args.resume {
+            format!(
+                " (resumed at step {}, epoch {})",
+                s.state.step,
+                s.state.epoch + 1
+            )
+        } else {
+            String::new()
+        }
+    );
+    let started = Instant::now();
+    let mut session_secs_at_start = s.state.train_secs;
+    let mut window_loss = (0f64, 0usize);
+    let mut last_loss = f64::NAN;
+    let out_of_time = |started: &Instant| {
+        args.max_minutes
+            .is_some_and(|m| started.elapsed().as_secs_f64() > m * 60.0)
+    };
+    let mut stopped_early = false;
+    'epochs: while s.state.epoch < s.config.epochs {
+        let batches = epoch_batches(&s.train, s.config.batch_size, s.config.seed, s.state.epoch);
+        let bar = crate::progress::bar(
+            batches.len() as u64,
+            &format!("epoch {}/{}", s.state.epoch + 1, s.config.epochs),
+        );
+        bar.set_position(s.state.batch_in_epoch as u64);
+        let epoch_timer = Instant::now();
+        while s.state.batch_in_epoch < batches.len() {
+            let b = make_batch(&s.train, &batches[s.state.batch_in_epoch], &dev)?;
+            let t0 = Instant::now();
+            let loss = s.train_step(&b)?;
+            s.state.train_secs += t0.elapsed().as_secs_f64();
+            s.state.batch_in_epoch += 1;
+            window_loss.0 += loss;
+            window_loss.1 += 1;
+            bar.inc(1);
+            bar.set_message(format!("epoch {} loss {loss:.3}", s.state.epoch + 1));
+            if s.state.step % args.log_every == 0 {
+                last_loss = window_loss.0 / window_loss.1.max(1) as f64;
+                bar.suspend(|| {
+                    println!(
+                        "step {:>6}  epoch {:>2}  batch {:>4}/{}  loss {:.4}  lr {:.2e}  {:.0} s",
+                        s.state.step,
+                        s.state.epoch + 1,
+                        s.state.batch_in_epoch,
+                        batches.len(),
+                        last_loss,
+                        learning_rate(&s.config, s.state.step, s.total_steps(), s.state.train_secs),
+                        s.state.train_secs
+                    )
+                });
+                window_loss = (0.0, 0);
+            }
+            if s.state.step % args.eval_every == 0 {
+                eval_and_keep_best(&mut s, args, last_loss, &bar)?;
+            }
+            if s.state.step % args.checkpoint_every == 0 {
+                s.save_checkpoint()?;
+            }
+            if out_of_time(&started) {
+                stopped_early = true;
+                break 'epochs;
+            }
+            if s.config.time_budget_minutes > 0.0
+                && s.state.train_secs >= s.config.time_budget_minutes * 60.0
+            {
+                println!(
+                    "time budget of {} min reached",
+                    s.config.time_budget_minutes
+                );
+                break 'epochs;
+            }
+        }
+        bar.finish_and_clear();
+        println!(
+            "epoch {} done in {:.0} s",
+            s.state.epoch + 1,
+            epoch_timer.elapsed().as_secs_f64()
+        );
+        s.state.epoch += 1;
+        s.state.batch_in_epoch = 0;
+        s.save_checkpoint()?;
+    }
+    if !stopped_early {
+        // Final evaluation, unless the last step just had one.
+        if s.state.history.last().map(|h| h.step) != Some(s.state.step) {
+            let bar = indicatif::ProgressBar::hidden();
+            eval_and_keep_best(&mut s, args, last_loss, &bar)?;
+        }
+        s.state.finished = true;
+    }
+    s.save_checkpoint()?;
+    session_secs_at_start = s.state.train_secs - session_secs_at_start;
+    println!(
+        "{} at step {} ({:.0} s of training this session, {:.0} s in all); best dev BLEU {:.2} at step {}",
+        if stopped_early { "stopped (time limit); resume with --resume" } else { "finished" },
+        s.state.step,
+        session_secs_at_start,
+        s.state.train_secs,
+        s.state.best_dev_bleu,
+        s.state.best_step
+    );
+    Ok(())
+}
+
+fn eval_and_keep_best(
+    s: &mut Session,
+    args: &Args,
+    train_loss: f64,
+    bar: &indicatif::ProgressBar,
+) -> Result<()> {
+    let t0 = Instant::now();
+    let dev_nll = s.dev_nll(args.eval_sentences)?;
+    let (bleu, chrf) = s.dev_scores(args.eval_sentences)?;
+    let rec = EvalRecord {
+        step: s.state.step,
+        epoch: s.state.epoch + 1,
+        train_secs: s.state.train_secs,
+        train_loss,
+        dev_nll,
+        dev_bleu: bleu,
+        dev_chrf: chrf,
+    };
+    let better = bleu > s.state.best_dev_bleu;
+    if better {
+        s.state.best_dev_bleu = bleu;
+        s.state.best_step = s.state.step;
+        io::write_atomic(
+            &s.dir.join(BEST),
+            &io::model_bytes(&s.varmap, StorageType::F32)?,
+        )?;
+    }
+    bar.suspend(|| {
+        println!(
+            "eval step {:>6}: dev nll {:.3}  dev BLEU {:.2}  chrF {:.2} (greedy, {} sentences, {:.0} s){}",
+            rec.step,
+            dev_nll,
+            bleu,
+            chrf,
+            args.eval_sentences.min(s.dev_pairs.len()),
+            t0.elapsed().as_secs_f64(),
+            if better { "  * best" } else { "" }
+        )
+    });
+    s.state.history.push(rec);
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! `translate`: sentences on stdin (one per line, Simplified or Traditional Chinese, or English),
+//! translations on stdout, through seq2seq-core: the code the browser runs.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Model id: www/models/<id>/ (e.g. transformer-en-zh).
+    #[arg(long)]
+    pub model: String,
+    #[arg(long, default_value = "www/models")]
+    pub models_dir: PathBuf,
+    /// Beam size (1 = greedy).
+    #[arg(long, default_value_t = 4)]
+    pub beam: usize,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let t = crate::evaluate::load_model(&args.models_dir.join(&args.model))?;
+    let opts = crate::evaluate::options(args.beam.max(1));
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            writeln!(out)?;
+            continue;
+        }
+        match pollster::block_on(t.translate(&line, &opts, &mut |_| {})) {
+            Ok(r) => writeln!(out, "{}", r.text)?,
+            Err(e) => {
+                eprintln!("cannot translate {line:?}: {e}");
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+    }
+    Ok(())
+}
