@@ -116,7 +116,7 @@ impl GpuBackend {
         }
     }
 
-    fn cell_inputs<'a>(w: &'a CellWeights<DeviceTensor>) -> GpuResult<[&'a GpuTensor; 4]> {
+    fn cell_inputs(w: &CellWeights<DeviceTensor>) -> GpuResult<[&GpuTensor; 4]> {
         Ok([w.w_ih.gpu()?, w.w_hh.gpu()?, w.b_ih.gpu()?, w.b_hh.gpu()?])
     }
 }
@@ -280,7 +280,7 @@ impl Backend for GpuBackend {
     ) -> Attention<DeviceTensor> {
         let (tq, width) = q.dims2();
         let tk = k.dims2().0;
-        let d = if heads == 0 { 0 } else { width / heads };
+        let d = width.checked_div(heads).unwrap_or(0);
         let shape = AttentionShape {
             batch: 1,
             heads,

@@ -154,7 +154,9 @@ impl GpuContext {
     /// `maxStorageBufferBindingSize` and `maxBufferSize`, or the cap of [`ContextOptions`].
     pub fn max_binding_bytes(&self) -> u64 {
         let limits = self.limits();
-        let device = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        let device = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
         self.inner
             .max_binding_bytes
             .map_or(device, |cap| cap.min(device))
