@@ -70,7 +70,7 @@ pub fn matvec(
             (5, bias.unwrap_or(w)),
             (6, &y),
         ],
-        fold(p.n, max),
+        fold(p.n.div_ceil(4), max),
     )?;
     Ok(y)
 }
