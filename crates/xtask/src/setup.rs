@@ -3,7 +3,7 @@
 //! The verified recipe (see ../shared/GUIDE.md): the wasm32 target; trunk 0.21.14; wasm-bindgen-cli
 //! at exactly Cargo.lock's `wasm-bindgen` version (installed without `--locked`); the npm packages
 //! of package-lock.json (playwright-core, binaryen 132 for wasm-opt); Debian's chromium,
-//! mesa-vulkan-drivers and libvulkan1.
+//! mesa-vulkan-drivers, libvulkan1 (and a CJK font for readable screenshots).
 
 use std::path::Path;
 use std::time::Instant;
@@ -15,7 +15,14 @@ use crate::util::{self, cmd, probe, repo_root};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const APT_PACKAGES: [&str; 3] = ["chromium", "mesa-vulkan-drivers", "libvulkan1"];
+/// Chromium for the browser tests, lavapipe (Vulkan on the CPU) for GPU tests without a GPU, and
+/// a small CJK font so screenshots show the Chinese text instead of empty boxes.
+const APT_PACKAGES: [&str; 4] = [
+    "chromium",
+    "mesa-vulkan-drivers",
+    "libvulkan1",
+    "fonts-wqy-microhei",
+];
 
 /// The browser the tests drive: `$CHROMIUM`, else Debian's.
 pub fn chromium_path() -> String {

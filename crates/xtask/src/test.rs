@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every check in order, stopping at the first failure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -190,15 +191,20 @@ struct Count {
     ignored: u64,
 }
 
-/// Workspace packages and their targets, to name the package of each test binary.
+/// Names the package of each test binary and doc-test run of the workspace.
+#[derive(Default)]
 struct Targets {
-    /// (package, target name with '-' as '_', source path)
-    entries: Vec<(String, String, String)>,
+    /// Test executable file name (`seq2seq_core-0123abcd`) → package.
+    executables: HashMap<String, String>,
+    /// Library target name (`seq2seq_core`) → package, for `Doc-tests <lib>` lines.
+    libraries: HashMap<String, String>,
     packages: Vec<String>,
 }
 
 impl Targets {
-    fn load() -> Result<Self> {
+    /// Builds every test binary (`cargo test --no-run`, diagnostics shown as usual) and records
+    /// which package each executable belongs to, from cargo's JSON artifact messages.
+    fn build() -> Result<Self> {
         let output = cmd("cargo", &["metadata", "--no-deps", "--format-version", "1"])
             .output()
             .context("cannot run `cargo metadata`")?;
@@ -208,48 +214,82 @@ impl Targets {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-        let mut entries = Vec::new();
-        let mut packages = Vec::new();
-        for package in json["packages"].as_array().into_iter().flatten() {
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        let mut targets = Self::default();
+        let mut by_manifest = HashMap::new();
+        for package in metadata["packages"].as_array().into_iter().flatten() {
             let name = package["name"].as_str().unwrap_or("?").to_owned();
             for target in package["targets"].as_array().into_iter().flatten() {
-                entries.push((
-                    name.clone(),
-                    target["name"].as_str().unwrap_or("").replace('-', "_"),
-                    target["src_path"].as_str().unwrap_or("").to_owned(),
-                ));
+                let is_lib = target["kind"].as_array().is_some_and(|kinds| {
+                    kinds
+                        .iter()
+                        .any(|k| k.as_str().is_some_and(|k| k.ends_with("lib")))
+                });
+                if is_lib {
+                    let lib = target["name"].as_str().unwrap_or("").replace('-', "_");
+                    targets.libraries.insert(lib, name.clone());
+                }
             }
-            packages.push(name);
+            by_manifest.insert(
+                package["manifest_path"].as_str().unwrap_or("").to_owned(),
+                name.clone(),
+            );
+            targets.packages.push(name);
         }
-        Ok(Self { entries, packages })
-    }
 
-    /// Package of a target named `target` whose source path ends with `path` (when given).
-    fn package(&self, target: &str, path: Option<&str>) -> String {
-        let matching: Vec<_> = self.entries.iter().filter(|e| e.1 == target).collect();
-        let chosen = match path {
-            Some(path) if matching.len() > 1 => matching
-                .iter()
-                .find(|e| e.2.ends_with(path))
-                .or(matching.first()),
-            _ => matching.first(),
-        };
-        chosen.map_or_else(|| format!("? ({target})"), |e| e.0.clone())
+        let mut command = cmd(
+            "cargo",
+            &[
+                "test",
+                "--workspace",
+                "--no-run",
+                "--message-format=json-render-diagnostics",
+            ],
+        );
+        println!("$ {}", util::display(&command));
+        let output = command
+            .stderr(Stdio::inherit())
+            .output()
+            .context("cannot start `cargo test --no-run`")?;
+        if !output.status.success() {
+            bail!("the tests do not compile ({})", output.status);
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let (Some(executable), Some(manifest)) = (
+                message["executable"].as_str(),
+                message["manifest_path"].as_str(),
+            ) else {
+                continue;
+            };
+            if let (Some(file), Some(package)) =
+                (Path::new(executable).file_name(), by_manifest.get(manifest))
+            {
+                targets
+                    .executables
+                    .insert(file.to_string_lossy().into_owned(), package.clone());
+            }
+        }
+        Ok(targets)
     }
 }
 
 /// `     Running unittests src/lib.rs (target/debug/deps/seq2seq_core-0123abcd)` → package.
 fn running_package(line: &str, targets: &Targets) -> Option<String> {
     let rest = line.trim().strip_prefix("Running ")?;
-    let rest = rest.strip_prefix("unittests ").unwrap_or(rest);
-    let (path, exe) = rest.rsplit_once(" (")?;
-    let exe = exe.trim_end_matches(')');
-    let stem = Path::new(exe).file_stem()?.to_string_lossy().into_owned();
-    let target = stem
-        .rsplit_once('-')
-        .map_or(stem.as_str(), |(name, _)| name);
-    Some(targets.package(target, Some(path)))
+    let (_, exe) = rest.rsplit_once(" (")?;
+    let file = Path::new(exe.trim_end_matches(')'))
+        .file_name()?
+        .to_string_lossy();
+    Some(
+        targets
+            .executables
+            .get(file.as_ref())
+            .cloned()
+            .unwrap_or_else(|| format!("? ({file})")),
+    )
 }
 
 /// `test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; …`
@@ -276,7 +316,7 @@ fn parse_result(line: &str) -> Option<Count> {
 
 /// `cargo test --workspace`, echoing its output and counting the tests of each package.
 fn run_workspace_tests() -> Result<BTreeMap<String, Count>> {
-    let targets = Targets::load()?;
+    let targets = Targets::build()?;
     let mut counts: BTreeMap<String, Count> = targets
         .packages
         .iter()
@@ -296,7 +336,11 @@ fn run_workspace_tests() -> Result<BTreeMap<String, Count>> {
         if let Some(package) = running_package(&line, &targets) {
             current = package;
         } else if let Some(lib) = line.trim().strip_prefix("Doc-tests ") {
-            current = targets.package(lib.trim(), None);
+            current = targets
+                .libraries
+                .get(lib.trim())
+                .cloned()
+                .unwrap_or_else(|| format!("? ({lib})"));
         } else if let Some(count) = parse_result(&line) {
             let entry = counts.entry(current.clone()).or_default();
             entry.passed += count.passed;
@@ -346,31 +390,14 @@ mod tests {
 
     #[test]
     fn names_the_package_of_a_test_binary() {
-        let targets = Targets {
-            entries: vec![
-                (
-                    "seq2seq-core".into(),
-                    "seq2seq_core".into(),
-                    "/w/crates/core/src/lib.rs".into(),
-                ),
-                (
-                    "seq2seq-core".into(),
-                    "golden".into(),
-                    "/w/crates/core/tests/golden.rs".into(),
-                ),
-                (
-                    "seq2seq-gpu".into(),
-                    "golden".into(),
-                    "/w/crates/gpu/tests/golden.rs".into(),
-                ),
-            ],
-            packages: vec!["seq2seq-core".into(), "seq2seq-gpu".into()],
-        };
-        let line = "     Running unittests src/lib.rs (target/debug/deps/seq2seq_core-0f3c2a)";
-        assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-core");
+        let mut targets = Targets::default();
+        targets
+            .executables
+            .insert("golden-99aa".into(), "seq2seq-gpu".into());
         let line = "     Running tests/golden.rs (target/debug/deps/golden-99aa)";
-        assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-core");
-        let line = "     Running crates/gpu/tests/golden.rs (target/debug/deps/golden-11bb)";
         assert_eq!(running_package(line, &targets).unwrap(), "seq2seq-gpu");
+        let line = "     Running unittests src/lib.rs (target/debug/deps/other-11bb)";
+        assert_eq!(running_package(line, &targets).unwrap(), "? (other-11bb)");
+        assert!(running_package("   Compiling x v0.1.0", &targets).is_none());
     }
 }
