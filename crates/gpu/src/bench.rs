@@ -507,8 +507,10 @@ impl Bench {
         let mut t = Table {
             title: format!("Attention, batch 1, 8 heads, d = 64, {}", if causal { "causal" } else { "not causal" }),
             note: format!(
-                "memory = buffers the method allocates (q, k, v, output, + flash's (m, l) or naive's two N×N matrices). Naive is refused when its score matrix exceeds maxStorageBufferBindingSize ({}). CPU: seq2seq-core's scaled_dot_product_attention; above N = {} only 16 sampled query rows are checked against it.",
+                "memory = buffers the method allocates (q, k, v, output, + flash's (m, l) or naive's two N×N matrices). Naive is refused when its score matrix exceeds maxStorageBufferBindingSize ({}): on this device the largest N naive can run is {} at batch 1 and {} at batch 8 (8 heads); flash needs O(N) memory. CPU: seq2seq-core's scaled_dot_product_attention; above N = {} only 16 sampled query rows are checked against it.",
                 fmt_bytes(limit),
+                naive_max_n(limit, heads),
+                naive_max_n(limit, 8 * heads),
                 self.config.attention_cpu_max
             ),
             header: [
@@ -744,6 +746,18 @@ impl Bench {
         }
         Ok(t)
     }
+}
+
+/// The largest N whose `bh`·N² score matrix fits `limit` bytes.
+pub fn naive_max_n(limit: u64, bh: usize) -> usize {
+    let mut n = ((limit / (4 * bh as u64)) as f64).sqrt() as usize;
+    while (bh * (n + 1) * (n + 1) * 4) as u64 <= limit {
+        n += 1;
+    }
+    while n > 0 && (bh * n * n * 4) as u64 > limit {
+        n -= 1;
+    }
+    n
 }
 
 /// "GPU 3.1× faster" or "CPU 2.0× faster".
