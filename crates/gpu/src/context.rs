@@ -183,6 +183,15 @@ impl GpuContext {
         self.inner.info.device_type == wgpu::DeviceType::Cpu
     }
 
+    /// Err(DeviceLost) once the device is lost (checked before recording anything on it).
+    pub fn check_lost(&self) -> GpuResult<()> {
+        let errs = self.inner.errors.lock().unwrap_or_else(|p| p.into_inner());
+        match &errs.lost {
+            Some(reason) => Err(GpuError::DeviceLost(reason.clone())),
+            None => Ok(()),
+        }
+    }
+
     /// The first error the device reported since the last check, if any; a lost device stays lost.
     pub fn take_error(&self) -> GpuResult<()> {
         let mut errs = self.inner.errors.lock().unwrap_or_else(|p| p.into_inner());

@@ -8,8 +8,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use wgpu::util::DeviceExt;
-
 use crate::context::GpuContext;
 use crate::error::{GpuError, GpuResult};
 use crate::pool::{size_class, BufferPool, GpuBuffer};
@@ -235,6 +233,7 @@ impl Gpu {
 
     /// An uninitialised tensor from the pool.
     pub fn alloc(&self, label: &str, shape: impl Into<Vec<usize>>) -> GpuResult<GpuTensor> {
+        self.inner.ctx.check_lost()?;
         let shape = shape.into();
         let bytes = (shape.iter().product::<usize>() as u64 * 4).max(BUFFER_ALIGN);
         self.check_binding(label, bytes, "")?;
@@ -256,26 +255,59 @@ impl Gpu {
         })
     }
 
+    /// A buffer holding `contents`, written through a mapping at creation: unlike
+    /// `wgpu::util::DeviceExt::create_buffer_init` this returns an error instead of panicking when
+    /// the device is gone.
+    fn init_buffer(
+        &self,
+        label: &str,
+        contents: &[u8],
+        usage: wgpu::BufferUsages,
+    ) -> GpuResult<wgpu::Buffer> {
+        self.inner.ctx.check_lost()?;
+        let size = (contents.len() as u64)
+            .max(BUFFER_ALIGN)
+            .next_multiple_of(BUFFER_ALIGN);
+        let scope = self
+            .device()
+            .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let buffer = self.device().create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size,
+            usage,
+            mapped_at_creation: true,
+        });
+        lock(&self.inner.scopes).push(Box::pin(scope.pop()));
+        {
+            let mut view =
+                buffer
+                    .get_mapped_range_mut(..)
+                    .map_err(|e| match self.inner.ctx.check_lost() {
+                        Err(lost) => lost,
+                        Ok(()) => GpuError::Validation(format!(
+                            "writing {label} failed (device lost or out of memory?): {e}"
+                        )),
+                    })?;
+            if !contents.is_empty() {
+                view.slice(..contents.len()).copy_from_slice(contents);
+            }
+        }
+        buffer.unmap();
+        Ok(buffer)
+    }
+
     fn upload_bytes(&self, label: &str, bytes: &[u8], shape: Vec<usize>) -> GpuResult<GpuTensor> {
         let padded = (bytes.len() as u64)
             .max(BUFFER_ALIGN)
             .next_multiple_of(BUFFER_ALIGN);
         self.check_binding(label, padded, "")?;
-        let mut contents = bytes.to_vec();
-        contents.resize(padded as usize, 0);
-        let scope = self
-            .device()
-            .push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let buffer = self
-            .device()
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: &contents,
-                usage: wgpu::BufferUsages::STORAGE
-                    | wgpu::BufferUsages::COPY_SRC
-                    | wgpu::BufferUsages::COPY_DST,
-            });
-        lock(&self.inner.scopes).push(Box::pin(scope.pop()));
+        let buffer = self.init_buffer(
+            label,
+            bytes,
+            wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::COPY_DST,
+        )?;
         Ok(GpuTensor {
             buf: Arc::new(GpuBuffer::unpooled(buffer)),
             offset: 0,
@@ -369,13 +401,7 @@ impl Gpu {
         if grid.contains(&0) {
             return Ok(());
         }
-        let uniform = self
-            .device()
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: params,
-                usage: wgpu::BufferUsages::UNIFORM,
-            });
+        let uniform = self.init_buffer(label, params, wgpu::BufferUsages::UNIFORM)?;
         let mut entries = Vec::with_capacity(tensors.len() + 1);
         entries.push(wgpu::BindGroupEntry {
             binding: 0,

@@ -237,3 +237,32 @@ fn gpu_errors_are_errors_not_panics() {
     assert_eq!(block_on(b.read(&ok)).expect("read").data(), &[0.0, 0.0]);
     assert!(b.name().starts_with("WebGPU: "));
 }
+
+#[test]
+fn a_lost_device_is_an_error_not_a_panic() {
+    // Its own device: destroying it must not disturb the other tests.
+    let ctx = match block_on(seq2seq_gpu::GpuContext::new()) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var(common::REQUIRE_GPU_VAR).map_or(true, |v| v != "1"),
+                "no GPU adapter: {e}"
+            );
+            eprintln!("SKIPPED a_lost_device_is_an_error_not_a_panic: {e}");
+            return;
+        }
+    };
+    let b = GpuBackend::from_context(ctx.clone());
+    let x = b.upload(&Tensor::new([2, 3], vec![1.0; 6]));
+    assert_eq!(
+        block_on(b.read(&b.scale(&x, 2.0)))
+            .expect("before the loss")
+            .data(),
+        &[2.0; 6]
+    );
+    ctx.device().destroy();
+    let y = b.scale(&x, 3.0);
+    let err = block_on(b.read(&y)).expect_err("the device is gone");
+    assert!(matches!(&err, seq2seq_core::Error::Backend(_)), "{err}");
+    eprintln!("after device.destroy(): {err}");
+}
