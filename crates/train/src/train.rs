@@ -133,7 +133,8 @@ pub struct EvalRecord {
     pub step: usize,
     pub epoch: usize,
     pub train_secs: f64,
-    pub train_loss: f64,
+    /// Mean training loss of the last logged window (None before the first).
+    pub train_loss: Option<f64>,
     pub dev_nll: f64,
     pub dev_bleu: f64,
     pub dev_chrf: f64,
@@ -608,7 +609,7 @@ pub fn run(args: &Args) -> Result<()> {
     let started = Instant::now();
     let mut session_secs_at_start = s.state.train_secs;
     let mut window_loss = (0f64, 0usize);
-    let mut last_loss = f64::NAN;
+    let mut last_loss: Option<f64> = None;
     let out_of_time = |started: &Instant| {
         args.max_minutes
             .is_some_and(|m| started.elapsed().as_secs_f64() > m * 60.0)
@@ -633,7 +634,8 @@ pub fn run(args: &Args) -> Result<()> {
             bar.inc(1);
             bar.set_message(format!("epoch {} loss {loss:.3}", s.state.epoch + 1));
             if s.state.step % args.log_every == 0 {
-                last_loss = window_loss.0 / window_loss.1.max(1) as f64;
+                let mean = window_loss.0 / window_loss.1.max(1) as f64;
+                last_loss = Some(mean);
                 bar.suspend(|| {
                     println!(
                         "step {:>6}  epoch {:>2}  batch {:>4}/{}  loss {:.4}  lr {:.2e}  {:.0} s",
@@ -641,7 +643,7 @@ pub fn run(args: &Args) -> Result<()> {
                         s.state.epoch + 1,
                         s.state.batch_in_epoch,
                         batches.len(),
-                        last_loss,
+                        mean,
                         learning_rate(&s.config, s.state.step, s.total_steps(), s.state.train_secs),
                         s.state.train_secs
                     )
@@ -703,7 +705,7 @@ pub fn run(args: &Args) -> Result<()> {
 fn eval_and_keep_best(
     s: &mut Session,
     args: &Args,
-    train_loss: f64,
+    train_loss: Option<f64>,
     bar: &indicatif::ProgressBar,
 ) -> Result<()> {
     let t0 = Instant::now();
