@@ -30,7 +30,7 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> alpha: array<f32>;
 
 const WG: u32 = 256u;
-const LOWEST: f32 = -3.4028235e38;
+const LOWEST: f32 = -0x1.fffffep+127f;
 var<workgroup> red: array<f32, 256>;
 
 fn tanh_safe(x: f32) -> f32 {

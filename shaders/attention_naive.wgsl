@@ -1,5 +1,5 @@
 // attention_naive.wgsl: standard attention that materialises the scores, the baseline for flash.
-//   S[b,h,i,j] = scale · q_i · k_j   (−3.4e38 where causal masks j > offset + i, offset = Tk − Tq)
+//   S[b,h,i,j] = scale · q_i · k_j   (−f32::MAX where causal masks j > offset + i, offset = Tk − Tq)
 //   P = softmax_rows(S)              (softmax.wgsl over B·H·Tq rows of Tk)
 //   O[b,i,h·d + c] = Σ_j P[b,h,i,j] · v[b,j,h·d + c]
 // The B·H·Tq·Tk score matrix must fit one storage binding; the host refuses larger problems.
@@ -30,7 +30,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> s: array<f32>;
 @group(0) @binding(5) var<storage, read_write> o: array<f32>;
 
-const MASKED: f32 = -3.4028235e38;
+const MASKED: f32 = -0x1.fffffep+127f;
 
 @compute @workgroup_size(16, 16, 1)
 fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {

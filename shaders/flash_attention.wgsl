@@ -45,7 +45,7 @@ struct Params {
 const BR: u32 = 64u;
 const BC: u32 = 16u;
 const D4_MAX: u32 = 32u; // 128 / 4
-const LOWEST: f32 = -3.4028235e38;
+const LOWEST: f32 = -0x1.fffffep+127f;
 
 // key jj of the tile, vec4 c4 of its row: ks[jj * D4_MAX + c4]
 var<workgroup> ks: array<vec4<f32>, 512>;

@@ -1,6 +1,6 @@
 // softmax.wgsl: numerically stable softmax over each row of a [rows, cols] matrix.
 // One workgroup of 256 threads per row: a max-reduction, then Σ exp(x − max), then the division.
-// A row whose values are all −∞ (or the masking sentinel −3.4e38) becomes all zeros, as in core.
+// A row whose values are all −∞ (or the masking sentinel −f32::MAX) becomes all zeros, as in core.
 //
 // Bindings (group 0):
 //   0 p  uniform             Params
@@ -21,7 +21,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
 const WG: u32 = 256u;
-const LOWEST: f32 = -3.4028235e38;
+const LOWEST: f32 = -0x1.fffffep+127f;
 var<workgroup> red: array<f32, 256>;
 
 @compute @workgroup_size(256, 1, 1)

@@ -26,6 +26,12 @@ fn every_shader_parses_and_validates() {
             source.starts_with("// "),
             "{name}: the header comment (bindings, layout, dispatch) is missing"
         );
+        // Tint (Chrome's WGSL compiler) rejects decimal literals that round past f32::MAX, which
+        // naga accepts: write the largest float as the exact hex literal -0x1.fffffep+127f.
+        assert!(
+            !source.contains("e38"),
+            "{name}: use -0x1.fffffep+127f instead of a decimal e38 literal"
+        );
         for word in ["Bindings", "Dispatch"] {
             assert!(
                 source.contains(word),
