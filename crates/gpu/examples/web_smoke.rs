@@ -1,7 +1,7 @@
 //! Browser smoke test of seq2seq-gpu (built for wasm32 by `web-smoke/run.sh`, run in headless
 //! Chromium through WebGPU, once in the page and once in a dedicated worker): creates the context
 //! from `navigator.gpu`, runs kernels and whole models with async read-back (no blocking poll), and
-//! compares everything with the CPU reference. Natively this example does nothing.
+//! compares everything with the CPU reference. Natively this example is an empty library.
 
 #[cfg(target_arch = "wasm32")]
 mod web {
@@ -134,6 +134,3 @@ mod web {
         }
     }
 }
-
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {}

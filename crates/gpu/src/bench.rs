@@ -27,6 +27,8 @@ pub struct BenchConfig {
     pub linear: Vec<(&'static str, usize, usize, usize)>,
     /// Attention sequence lengths (d = 64, 8 heads, batch 1).
     pub attention_n: Vec<usize>,
+    /// Batch 8 is measured too for N up to this.
+    pub attention_batch8_max_n: usize,
     /// Longest attention the CPU reference runs in full (beyond it: 16 sampled rows are checked).
     pub attention_cpu_max: usize,
     pub cell_hidden: Vec<usize>,
@@ -56,6 +58,7 @@ impl BenchConfig {
                 ("LSTM recurrent gates, batch 1 (4·512 × 512)", 1, 2048, 512),
             ],
             attention_n: vec![128, 256, 512, 1024, 2048, 4096, 8192, 16384],
+            attention_batch8_max_n: 4096,
             attention_cpu_max: 2048,
             cell_hidden: vec![128, 256, 512],
             cell_steps: vec![32, 128, 512],
@@ -81,6 +84,7 @@ impl BenchConfig {
                 ("GRU recurrent gates, batch 1 (3·256 × 256)", 1, 768, 256),
             ],
             attention_n: vec![128, 256, 512, 1024],
+            attention_batch8_max_n: 256,
             attention_cpu_max: 1024,
             cell_hidden: vec![128, 256],
             cell_steps: vec![32],
@@ -505,7 +509,7 @@ impl Bench {
         let (heads, d) = (8usize, 64usize);
         let limit = self.gpu.context().max_binding_bytes();
         let mut t = Table {
-            title: format!("Attention, batch 1, 8 heads, d = 64, {}", if causal { "causal" } else { "not causal" }),
+            title: format!("Attention, 8 heads, d = 64, {}", if causal { "causal" } else { "not causal" }),
             note: format!(
                 "memory = buffers the method allocates (q, k, v, output, + flash's (m, l) or naive's two N×N matrices). Naive is refused when its score matrix exceeds maxStorageBufferBindingSize ({}): on this device the largest N naive can run is {} at batch 1 and {} at batch 8 (8 heads); flash needs O(N) memory. CPU: seq2seq-core's scaled_dot_product_attention; above N = {} only 16 sampled query rows are checked against it.",
                 fmt_bytes(limit),
@@ -514,16 +518,26 @@ impl Bench {
                 self.config.attention_cpu_max
             ),
             header: [
-                "N", "flash ms", "flash memory", "naive ms", "naive memory", "flash / naive speed-up", "CPU ms", "flash vs CPU",
+                "batch", "N", "flash ms", "flash memory", "naive ms", "naive memory", "flash / naive speed-up", "CPU ms", "flash vs CPU",
                 "max |diff| flash / naive",
             ]
             .map(String::from)
             .to_vec(),
             rows: vec![],
         };
-        for &n in &self.config.attention_n.clone() {
+        let mut cases: Vec<(usize, usize)> =
+            self.config.attention_n.iter().map(|&n| (1, n)).collect();
+        let b8 = self.config.attention_batch8_max_n;
+        cases.extend(
+            self.config
+                .attention_n
+                .iter()
+                .filter(|&&n| n <= b8)
+                .map(|&n| (8, n)),
+        );
+        for (batch, n) in cases {
             let shape = AttentionShape {
-                batch: 1,
+                batch,
                 heads,
                 tq: n,
                 tk: n,
@@ -531,14 +545,21 @@ impl Bench {
                 causal,
             };
             let (q, k, v) = (
-                data(6, &[n, heads * d]),
-                data(7, &[n, heads * d]),
-                data(8, &[n, heads * d]),
+                data(6, &[batch * n, heads * d]),
+                data(7, &[batch * n, heads * d]),
+                data(8, &[batch * n, heads * d]),
             );
+            // CPU reference over every batch (core's function is one sequence at a time)
+            let cpu_ref = |q: &Tensor, first_row: usize, rows: usize, b: usize| {
+                let kb = ops::slice_rows(&k, b * n, n);
+                let vb = ops::slice_rows(&v, b * n, n);
+                let qb = ops::slice_rows(q, b * n + first_row, rows);
+                ops::scaled_dot_product_attention(&qb, &kb, &vb, heads, causal).output
+            };
             let (gq, gk, gv) = (self.up(&q)?, self.up(&k)?, self.up(&v)?);
             let gpu = self.gpu.clone();
-            let io = 4 * (n * heads * d) as u64 * 4;
-            let flash_mem = io + (heads * n * 2 * 4) as u64;
+            let io = 4 * (batch * n * heads * d) as u64 * 4;
+            let flash_mem = io + (batch * heads * n * 2 * 4) as u64;
             let naive_mem = io + 2 * naive_scores_bytes(&shape);
             let (flash, fo) = self
                 .time_gpu(|| {
@@ -561,11 +582,15 @@ impl Bench {
             let tol = 2e-5 + 1e-8 * n as f32;
             let (cpu_cell, vs, errs) = if full_cpu {
                 let (cpu, want) = self.time_cpu(|| {
-                    ops::scaled_dot_product_attention(&q, &k, &v, heads, causal).output
+                    let mut out = Vec::with_capacity(batch * n * heads * d);
+                    for b in 0..batch {
+                        out.extend_from_slice(cpu_ref(&q, 0, n, b).data());
+                    }
+                    Tensor::new([batch * n, heads * d], out)
                 });
                 let ef = self
                     .check(
-                        &format!("flash attention N={n} causal={causal}"),
+                        &format!("flash attention B={batch} N={n} causal={causal}"),
                         &fo[0],
                         &want,
                         tol,
@@ -574,7 +599,7 @@ impl Bench {
                 let en = match &naive {
                     Ok((_, no)) => {
                         self.check(
-                            &format!("naive attention N={n} causal={causal}"),
+                            &format!("naive attention B={batch} N={n} causal={causal}"),
                             &no[0],
                             &want,
                             tol,
@@ -589,15 +614,15 @@ impl Bench {
                     format!("{ef} / {en}"),
                 )
             } else {
-                // the last 16 query rows (query i at absolute position N − 16 + i, as core's causal)
+                // the last 16 query rows of the last sequence (query i at absolute position
+                // N − 16 + i, as core's causal mask puts it)
                 let rows = 16.min(n);
-                let qs = ops::slice_rows(&q, n - rows, rows);
-                let want = ops::scaled_dot_product_attention(&qs, &k, &v, heads, causal).output;
+                let want = cpu_ref(&q, n - rows, rows, batch - 1);
                 let got = self.gpu.read(&fo[0]).await?;
                 let w = heads * d;
                 let ef = self.check_host(
-                    &format!("flash attention N={n} causal={causal} (last {rows} rows)"),
-                    &got[(n - rows) * w..],
+                    &format!("flash attention B={batch} N={n} causal={causal} (last {rows} rows)"),
+                    &got[(batch * n - rows) * w..],
                     want.data(),
                     tol,
                 )?;
@@ -623,6 +648,7 @@ impl Bench {
                 ),
             };
             t.rows.push(vec![
+                batch.to_string(),
                 n.to_string(),
                 fmt_ms(&flash),
                 fmt_bytes(flash_mem),

@@ -8,6 +8,11 @@
 //! - [`backend`]: [`GpuBackend`], seq2seq-core's `Backend` on the GPU, so every model runs unchanged
 //! - [`bench`]: the benchmark suite (timestamp queries, checked against the CPU reference)
 //! - [`error`]: [`GpuError`], never a panic
+//!
+//! Testing: `cargo test -p seq2seq-gpu` runs every kernel against its CPU twin in seq2seq-core on
+//! whatever adapter exists (lavapipe on machines without a GPU). Without any adapter the GPU tests
+//! print `SKIPPED … ` and pass; with `SEQ2SEQ_REQUIRE_GPU=1` (CI) they fail instead. The browser
+//! path (WebGPU in a page and in a dedicated worker) is checked by `crates/gpu/web-smoke/run.sh`.
 
 // wgpu's WebGPU objects are neither Send nor Sync on wasm32 (no threads there: static hosting
 // gives no SharedArrayBuffer); one `Arc`-based code path serves both targets.
