@@ -109,7 +109,7 @@ pub struct Args {
     #[arg(long)]
     pub run_dir: Option<PathBuf>,
     /// Continue from the run directory's last checkpoint (its saved settings win over flags,
-    /// except --epochs, which may extend the run).
+    /// except larger --epochs or --time-budget-minutes, which extend the run).
     #[arg(long)]
     pub resume: bool,
     #[arg(long, default_value_t = 250)]
@@ -428,6 +428,8 @@ impl Session {
             )?;
             let mut c = s.config.clone();
             c.epochs = c.epochs.max(config.epochs);
+            // A larger time budget extends a run: the cosine decay is re-stretched over it.
+            c.time_budget_minutes = c.time_budget_minutes.max(config.time_budget_minutes);
             (c, Some(s))
         } else {
             (config, None)
