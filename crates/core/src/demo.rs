@@ -78,7 +78,8 @@ pub fn random_translator(family: &str, seed: u64) -> Result<Translator<CpuBacken
     Translator::new(&CpuBackend, config, Weights::random(seed), source, target)
 }
 
-/// Translate `text` en→zh with a random model of `family`, greedily, at most `max_len` tokens.
+/// Translate `text` en→zh with a random model of `family`, greedily, at most `max_len` tokens
+/// before EOS (so at most `max_len + 1` decoder steps, EOS included).
 /// Deterministic: the same output natively and in wasm.
 pub fn random_translation(
     family: &str,
