@@ -66,6 +66,12 @@ pub fn run(args: &Args) -> Result<()> {
         other => anyhow::bail!("--weights is best or last, not {other}"),
     };
     let entry = export(&state, &weights_file, &args.out, args.beam, args.eval_limit)?;
+    if entry.bytes > 4_000_000 {
+        eprintln!(
+            "warning: {} is {} bytes, over the 4 MB budget per model",
+            entry.id, entry.bytes
+        );
+    }
     println!(
         "exported {} ({} params, {} bytes): test BLEU {:.2} chrF {:.2}, dev BLEU {:.2} chrF {:.2}",
         entry.id,
