@@ -125,6 +125,25 @@ mod web {
         Ok(report.join("\n"))
     }
 
+    /// The benchmark suite (`BenchConfig::browser`) on this tab's WebGPU adapter: the same code as
+    /// the native `bench` binary, timed with WebGPU timestamp queries where the browser has them.
+    /// Markdown tables, or "FAIL: …".
+    #[wasm_bindgen]
+    pub async fn bench() -> String {
+        let run = async {
+            let ctx = GpuContext::new().await.map_err(|e| e.to_string())?;
+            let bench = seq2seq_gpu::bench::Bench::new(
+                Gpu::new(ctx),
+                seq2seq_gpu::bench::BenchConfig::browser(),
+            );
+            bench.run().await.map_err(|e| e.to_string())
+        };
+        match run.await {
+            Ok(report) => report.to_markdown(),
+            Err(e) => format!("FAIL: {e}"),
+        }
+    }
+
     /// "PASS\n…" or "FAIL: …".
     #[wasm_bindgen]
     pub async fn smoke() -> String {

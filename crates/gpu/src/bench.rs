@@ -67,6 +67,24 @@ impl BenchConfig {
         }
     }
 
+    /// The smallest set, for a browser tab on a software adapter (SwiftShader): one size of each
+    /// table, so the in-browser run finishes in about a minute.
+    pub fn browser() -> Self {
+        Self {
+            warmups: 1,
+            samples: 5,
+            square: vec![64, 128],
+            linear: vec![("GRU recurrent gates, batch 1 (3·128 × 128)", 1, 384, 128)],
+            attention_n: vec![128, 256],
+            attention_batch8_max_n: 128,
+            attention_cpu_max: 256,
+            cell_hidden: vec![64],
+            cell_steps: vec![16],
+            cell_batch: vec![1, 8],
+            peak_gflops: None,
+        }
+    }
+
     /// A size set a software adapter (lavapipe, SwiftShader) finishes in a few minutes.
     pub fn quick() -> Self {
         Self {
@@ -181,7 +199,16 @@ impl Report {
 pub fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
-        js_sys::Date::now()
+        // performance.now() (page or worker; sub-millisecond), else Date.now() (1 ms steps).
+        let global = js_sys::global();
+        js_sys::Reflect::get(&global, &"performance".into())
+            .ok()
+            .filter(|perf| perf.is_object())
+            .and_then(|perf| {
+                let now = js_sys::Reflect::get(&perf, &"now".into()).ok()?;
+                js_sys::Function::from(now).call0(&perf).ok()?.as_f64()
+            })
+            .unwrap_or_else(js_sys::Date::now)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -788,7 +815,10 @@ pub fn naive_max_n(limit: u64, bh: usize) -> usize {
 
 /// "GPU 3.1× faster" or "CPU 2.0× faster".
 fn vs_cpu(cpu_ms: f64, gpu_ms: f64) -> String {
-    if gpu_ms <= cpu_ms {
+    if cpu_ms <= 0.0 {
+        // A browser without cross-origin isolation coarsens its clock; no ratio can be given.
+        "**CPU faster** (below the timer's resolution)".to_string()
+    } else if gpu_ms <= cpu_ms {
         format!("GPU {:.2}× faster", cpu_ms / gpu_ms)
     } else {
         format!("**CPU {:.2}× faster**", gpu_ms / cpu_ms)

@@ -18,13 +18,18 @@ try {
   await page.goto(url);
   await page.waitForFunction(
     () => !document.getElementById("page").textContent.includes("running")
-      && !document.getElementById("worker").textContent.includes("running"),
-    null, { timeout: 240000 });
+      && !document.getElementById("worker").textContent.includes("running")
+      && !document.getElementById("bench").textContent.includes("running")
+      && !document.getElementById("bench").textContent.includes("waiting"),
+    null, { timeout: 540000 });
   const page_out = await page.textContent("#page");
   const worker_out = await page.textContent("#worker");
   console.log(page_out);
   console.log(worker_out);
-  ok = page_out.startsWith("page: PASS") && worker_out.startsWith("worker: PASS");
+  const bench_out = await page.textContent("#bench");
+  console.log(bench_out);
+  ok = page_out.startsWith("page: PASS") && worker_out.startsWith("worker: PASS")
+    && !bench_out.startsWith("bench: FAIL");
 } finally {
   await browser.close();
 }
