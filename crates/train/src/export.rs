@@ -111,11 +111,12 @@ pub fn export(
             .map(|(k, v)| (k.clone(), v)),
     )?;
     let params: usize = model_tensors.values().map(|t| t.len()).sum();
+    // One metadata entry only: safetensors writes a map's entries in hash order, and a single
+    // entry keeps the file (and its SHA-256) the same on every export.
     let mut meta = std::collections::HashMap::new();
-    meta.insert("id".to_string(), id.clone());
     meta.insert(
         "conversion".to_string(),
-        "trained in f32 with candle, stored as f16".to_string(),
+        format!("{id}: trained in f32 with candle, stored as f16"),
     );
     let st = seq2seq_core::weights::to_safetensors(
         &model_tensors,
@@ -271,10 +272,17 @@ fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
         e.params, e.bytes, e.sha256
     );
     s += &format!(
-        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, {} epochs planned, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: best dev BLEU (greedy, dev sentences spread over the split) at step {}\n- retrain: `cargo run --release -p seq2seq-train -- train --config-file runs/{}/train-config.json` then `export --run runs/{}`\n\n",
-        c.max_tokens, state.step, c.epochs, c.batch_size, c.lr, c.warmup_steps, c.final_lr_ratio,
+        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: best dev BLEU (greedy, dev sentences spread over the split) at step {}\n- retrain: save the settings below as `train-config.json`, then `cargo run --release -p seq2seq-train -- train --config-file train-config.json --run-dir runs/{}` and `export --run runs/{}`\n\n```json\n{}\n```\n\n",
+        c.max_tokens, state.step, c.epochs,
+        if c.time_budget_minutes > 0.0 {
+            format!(" or {} min of training time (the cosine decay follows whichever ends first)", c.time_budget_minutes)
+        } else {
+            String::new()
+        },
+        c.batch_size, c.lr, c.warmup_steps, c.final_lr_ratio,
         c.weight_decay, c.clip, c.dropout, c.label_smoothing, state.train_secs / 60.0,
-        state.best_step, e.id, e.id
+        state.best_step, e.id, e.id,
+        serde_json::to_string_pretty(c).unwrap_or_default()
     );
     if let Some(h) = state.history.last() {
         s += &format!(
