@@ -1,0 +1,475 @@
+//! The page's whole state as a URL query, so a link reproduces what was seen:
+//! `?view=translate&dir=en-zh&text=I+like+eating+apple&models=gru-attn,transformer&beam=4`.
+//!
+//! Parsing is total: any query string gives a valid [`UrlState`]; unknown keys are ignored and
+//! a value that does not parse (or is out of range) falls back to its default, with a note in
+//! [`UrlState::warnings`] so the page can say what it ignored. `to_query` writes only values that
+//! differ from the defaults, and `from_query(to_query(s)) == s` (tested, and fuzzed in fuzz/).
+//!
+//! Pure Rust, no browser types.
+
+use std::fmt::Write as _;
+
+/// Longest text a URL may carry, in characters (the models accept at most this much too).
+pub const MAX_TEXT_CHARS: usize = 500;
+/// Most models shown side by side.
+pub const MAX_MODELS: usize = 5;
+/// Widest beam the UI offers.
+pub const MAX_BEAM: usize = 8;
+/// Largest sequence length the FlashAttention lab may be asked for.
+pub const MAX_LAB_N: usize = 16_384;
+
+/// The six views, in the order of the article.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum View {
+    #[default]
+    Translate,
+    Step,
+    Context,
+    Qkv,
+    Flash,
+    Bench,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Translate,
+        View::Step,
+        View::Context,
+        View::Qkv,
+        View::Flash,
+        View::Bench,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Translate => "translate",
+            View::Step => "step",
+            View::Context => "context",
+            View::Qkv => "qkv",
+            View::Flash => "flash",
+            View::Bench => "bench",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<View> {
+        View::ALL.into_iter().find(|view| view.slug() == slug)
+    }
+}
+
+/// Language of the interface (not of the translation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UiLang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Colour scheme: follow the system unless a blog asks for one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Which backend the reader asked for.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum BackendPref {
+    /// Measure both once and use the faster (WebGPU only where present).
+    #[default]
+    Auto,
+    Gpu,
+    Cpu,
+}
+
+impl BackendPref {
+    pub fn slug(self) -> &'static str {
+        match self {
+            BackendPref::Auto => "auto",
+            BackendPref::Gpu => "gpu",
+            BackendPref::Cpu => "cpu",
+        }
+    }
+}
+
+/// Translation direction.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Direction {
+    #[default]
+    EnZh,
+    ZhEn,
+}
+
+impl Direction {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Direction::EnZh => "en-zh",
+            Direction::ZhEn => "zh-en",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Direction> {
+        match slug {
+            "en-zh" => Some(Direction::EnZh),
+            "zh-en" => Some(Direction::ZhEn),
+            _ => None,
+        }
+    }
+
+    pub fn flipped(self) -> Direction {
+        match self {
+            Direction::EnZh => Direction::ZhEn,
+            Direction::ZhEn => Direction::EnZh,
+        }
+    }
+}
+
+/// The five model families, in the order of the article.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum Family {
+    Rnn,
+    Gru,
+    Lstm,
+    GruAttn,
+    Transformer,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Rnn,
+        Family::Gru,
+        Family::Lstm,
+        Family::GruAttn,
+        Family::Transformer,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Family::Rnn => "rnn",
+            Family::Gru => "gru",
+            Family::Lstm => "lstm",
+            Family::GruAttn => "gru-attn",
+            Family::Transformer => "transformer",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|family| family.slug() == slug)
+    }
+
+    /// The shipped model's id: `<family>-<direction>`, as in www/models/index.json.
+    pub fn model_id(self, direction: Direction) -> String {
+        format!("{}-{}", self.slug(), direction.slug())
+    }
+
+    /// One fixed context vector c (no attention).
+    pub fn has_fixed_context(self) -> bool {
+        matches!(self, Family::Rnn | Family::Gru | Family::Lstm)
+    }
+}
+
+/// Everything a link reproduces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UrlState {
+    pub view: View,
+    pub lang: UiLang,
+    pub theme: Theme,
+    /// `embed=1`: no page chrome, for an iframe in a blog post.
+    pub embed: bool,
+    pub backend: BackendPref,
+    pub direction: Direction,
+    /// The sentence to translate (at most [`MAX_TEXT_CHARS`] characters).
+    pub text: String,
+    /// Models side by side (Translate, Context) or the one model inspected (Step: the first).
+    pub models: Vec<Family>,
+    /// 1 = greedy.
+    pub beam: usize,
+    /// Selected decoder step (Step view), 0-based.
+    pub step: usize,
+    /// Selected Transformer layer and head; `head: None` = all heads / their mean.
+    pub layer: usize,
+    pub head: Option<usize>,
+    /// Selected source token (Q/K/V explorer), 0-based.
+    pub token: usize,
+    /// Largest N the FlashAttention lab runs up to.
+    pub lab_n: usize,
+    /// What the parser ignored, for a notice (never written back).
+    pub warnings: Vec<String>,
+}
+
+/// The article's first example sentence.
+pub const DEFAULT_TEXT: &str = "I like eating apple";
+const DEFAULT_MODELS: [Family; 2] = [Family::GruAttn, Family::Transformer];
+const DEFAULT_BEAM: usize = 1;
+const DEFAULT_LAB_N: usize = 2048;
+
+impl Default for UrlState {
+    fn default() -> Self {
+        Self {
+            view: View::default(),
+            lang: UiLang::default(),
+            theme: Theme::default(),
+            embed: false,
+            backend: BackendPref::default(),
+            direction: Direction::default(),
+            text: DEFAULT_TEXT.to_owned(),
+            models: DEFAULT_MODELS.to_vec(),
+            beam: DEFAULT_BEAM,
+            step: 0,
+            layer: 0,
+            head: None,
+            token: 0,
+            lab_n: DEFAULT_LAB_N,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl UrlState {
+    /// Parse `location.search` (with or without the leading `?`). Never fails.
+    pub fn from_query(query: &str) -> UrlState {
+        let mut state = UrlState::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let value = value.as_ref();
+            let ok = match key.as_ref() {
+                "view" => set(&mut state.view, View::from_slug(value)),
+                "lang" => set(
+                    &mut state.lang,
+                    match value {
+                        "zh" => Some(UiLang::Zh),
+                        "en" => Some(UiLang::En),
+                        _ => None,
+                    },
+                ),
+                "theme" => set(
+                    &mut state.theme,
+                    match value {
+                        "system" => Some(Theme::System),
+                        "light" => Some(Theme::Light),
+                        "dark" => Some(Theme::Dark),
+                        _ => None,
+                    },
+                ),
+                "embed" => set(&mut state.embed, parse_bool(value)),
+                "backend" => set(
+                    &mut state.backend,
+                    match value {
+                        "auto" => Some(BackendPref::Auto),
+                        "gpu" => Some(BackendPref::Gpu),
+                        "cpu" => Some(BackendPref::Cpu),
+                        _ => None,
+                    },
+                ),
+                "dir" => set(&mut state.direction, Direction::from_slug(value)),
+                "text" => {
+                    if value.chars().count() <= MAX_TEXT_CHARS {
+                        state.text = value.to_owned();
+                        true
+                    } else {
+                        state.text = value.chars().take(MAX_TEXT_CHARS).collect();
+                        state
+                            .warnings
+                            .push(format!("text: cut to {MAX_TEXT_CHARS} characters"));
+                        continue;
+                    }
+                }
+                "models" => set(&mut state.models, parse_models(value)),
+                "beam" => set(&mut state.beam, parse_in(value, 1, MAX_BEAM)),
+                "step" => set(&mut state.step, parse_in(value, 0, 4096)),
+                "layer" => set(&mut state.layer, parse_in(value, 0, 64)),
+                "head" => set(
+                    &mut state.head,
+                    if value == "all" {
+                        Some(None)
+                    } else {
+                        parse_in(value, 0, 64).map(Some)
+                    },
+                ),
+                "token" => set(&mut state.token, parse_in(value, 0, 4096)),
+                "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N)),
+                _ => true,
+            };
+            if !ok {
+                state.warnings.push(format!("{key}: ignored {value:?}"));
+            }
+        }
+        state
+    }
+
+    /// The query string (with `?`, or empty) that reproduces this state.
+    pub fn to_query(&self) -> String {
+        let d = UrlState::default();
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if self.view != d.view {
+            q.append_pair("view", self.view.slug());
+        }
+        if self.lang != d.lang {
+            q.append_pair("lang", "en");
+        }
+        if self.theme != d.theme {
+            q.append_pair(
+                "theme",
+                match self.theme {
+                    Theme::System => "system",
+                    Theme::Light => "light",
+                    Theme::Dark => "dark",
+                },
+            );
+        }
+        if self.embed {
+            q.append_pair("embed", "1");
+        }
+        if self.backend != d.backend {
+            q.append_pair("backend", self.backend.slug());
+        }
+        if self.direction != d.direction {
+            q.append_pair("dir", self.direction.slug());
+        }
+        if self.text != d.text {
+            q.append_pair("text", &self.text);
+        }
+        if self.models != d.models {
+            let mut list = String::new();
+            for (i, family) in self.models.iter().enumerate() {
+                if i > 0 {
+                    list.push(',');
+                }
+                let _ = write!(list, "{}", family.slug());
+            }
+            q.append_pair("models", &list);
+        }
+        for (key, value, default) in [
+            ("beam", self.beam, d.beam),
+            ("step", self.step, d.step),
+            ("layer", self.layer, d.layer),
+            ("token", self.token, d.token),
+            ("n", self.lab_n, d.lab_n),
+        ] {
+            if value != default {
+                q.append_pair(key, &value.to_string());
+            }
+        }
+        if let Some(head) = self.head {
+            q.append_pair("head", &head.to_string());
+        }
+        let query = q.finish();
+        if query.is_empty() {
+            query
+        } else {
+            format!("?{query}")
+        }
+    }
+
+    /// The same state without the parser's notes (what `to_query` round-trips).
+    pub fn without_warnings(&self) -> UrlState {
+        UrlState {
+            warnings: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(value) => {
+            *slot = value;
+            true
+        }
+        None => false,
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value {
+        "1" | "true" | "yes" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_in(value: &str, min: usize, max: usize) -> Option<usize> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+}
+
+/// `gru-attn,transformer` → families, de-duplicated, order kept; none valid → None.
+fn parse_models(value: &str) -> Option<Vec<Family>> {
+    let mut models = Vec::new();
+    for slug in value.split(',') {
+        let family = Family::from_slug(slug.trim())?;
+        if !models.contains(&family) && models.len() < MAX_MODELS {
+            models.push(family);
+        }
+    }
+    (!models.is_empty()).then_some(models)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_write_an_empty_query() {
+        assert_eq!(UrlState::default().to_query(), "");
+        assert_eq!(UrlState::from_query(""), UrlState::default());
+        assert_eq!(UrlState::from_query("?"), UrlState::default());
+    }
+
+    #[test]
+    fn every_field_round_trips() {
+        let state = UrlState {
+            view: View::Step,
+            lang: UiLang::En,
+            theme: Theme::Dark,
+            embed: true,
+            backend: BackendPref::Cpu,
+            direction: Direction::ZhEn,
+            text: "我是谁 & a=b?#%+ 😀".to_owned(),
+            models: vec![Family::Lstm, Family::Rnn],
+            beam: 4,
+            step: 3,
+            layer: 1,
+            head: Some(2),
+            token: 5,
+            lab_n: 4096,
+            warnings: Vec::new(),
+        };
+        let query = state.to_query();
+        assert_eq!(UrlState::from_query(&query), state, "{query}");
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_warning() {
+        let state = UrlState::from_query("view=nope&beam=99&models=gru,xyz&embed=maybe&extra=1");
+        assert_eq!(state.view, View::Translate);
+        assert_eq!(state.beam, DEFAULT_BEAM);
+        assert_eq!(state.models, DEFAULT_MODELS.to_vec());
+        assert!(!state.embed);
+        assert_eq!(state.warnings.len(), 4, "{:?}", state.warnings);
+    }
+
+    #[test]
+    fn long_text_is_cut_to_the_limit() {
+        let long = "字".repeat(MAX_TEXT_CHARS + 10);
+        let state = UrlState::from_query(&format!("text={long}"));
+        assert_eq!(state.text.chars().count(), MAX_TEXT_CHARS);
+        assert_eq!(state.warnings.len(), 1);
+    }
+
+    #[test]
+    fn models_are_deduplicated_in_order() {
+        let state = UrlState::from_query("models=transformer,rnn,transformer");
+        assert_eq!(state.models, vec![Family::Transformer, Family::Rnn]);
+    }
+}
