@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::average::{AverageInfo, AVERAGED, AVERAGED_INFO};
 use crate::evaluate::{self, read_split, split_for, Scores};
 use crate::train::{RunState, BEST};
 
@@ -21,7 +22,8 @@ pub struct Args {
     /// Run directory (runs/<id>), written by `train`.
     #[arg(long)]
     pub run: PathBuf,
-    /// Which weights: best (by dev BLEU) or last (the last checkpoint).
+    /// Which weights: best (by dev BLEU), last (the last checkpoint), averaged (the output of
+    /// `seq2seq-train average`, <run>/averaged.safetensors) or the path of a safetensors file.
     #[arg(long, default_value = "best")]
     pub weights: String,
     #[arg(long, default_value = "www/models")]
@@ -60,12 +62,49 @@ pub fn run(args: &Args) -> Result<()> {
         &std::fs::read_to_string(args.run.join("state.json"))
             .with_context(|| format!("no state.json in {}", args.run.display()))?,
     )?;
-    let weights_file = match args.weights.as_str() {
-        "best" => args.run.join(BEST),
-        "last" => args.run.join("checkpoint.safetensors"),
-        other => anyhow::bail!("--weights is best or last, not {other}"),
+    let (weights_file, weights) = match args.weights.as_str() {
+        "best" => (args.run.join(BEST), best_weights_note(&state)),
+        "last" => (
+            args.run.join("checkpoint.safetensors"),
+            format!("the last checkpoint, step {}", state.step),
+        ),
+        "averaged" => {
+            let info: AverageInfo = serde_json::from_str(
+                &std::fs::read_to_string(args.run.join(AVERAGED_INFO)).with_context(|| {
+                    format!(
+                        "no {AVERAGED_INFO} in {} (run `seq2seq-train average` first)",
+                        args.run.display()
+                    )
+                })?,
+            )?;
+            (
+                args.run.join(AVERAGED),
+                format!(
+                    "checkpoint averaging: the element-wise mean of the weights at steps {} (`seq2seq-train average`)",
+                    info.steps
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        }
+        path => (PathBuf::from(path), format!("`{path}`")),
     };
-    let entry = export(&state, &weights_file, &args.out, args.beam, args.eval_limit)?;
+    let notes_file = args.run.join(CARD_NOTES);
+    let extras = CardExtras {
+        weights,
+        notes: std::fs::read_to_string(&notes_file).ok(),
+        run_dir: Some(args.run.display().to_string()),
+    };
+    let entry = export_with(
+        &state,
+        &weights_file,
+        &extras,
+        &args.out,
+        args.beam,
+        args.eval_limit,
+    )?;
     if entry.bytes > 4_000_000 {
         eprintln!(
             "warning: {} is {} bytes, over the 4 MB budget per model",
@@ -85,10 +124,47 @@ pub fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// A run's optional `card-notes.md` is appended to the card (how the model was made, ablations).
+pub const CARD_NOTES: &str = "card-notes.md";
+
+/// What the card says beyond the run's state.
+#[derive(Clone, Debug, Default)]
+pub struct CardExtras {
+    /// Which weights were exported (one line).
+    pub weights: String,
+    /// Markdown appended to the card (a run's card-notes.md).
+    pub notes: Option<String>,
+    /// The run directory, for the retrain line (default runs/<id>).
+    pub run_dir: Option<String>,
+}
+
+fn best_weights_note(state: &RunState) -> String {
+    format!(
+        "best dev BLEU (greedy, dev sentences spread over the split) at step {}",
+        state.best_step
+    )
+}
+
 /// Writes the model directory and updates the index; returns the index entry.
 pub fn export(
     state: &RunState,
     weights_file: &Path,
+    out: &Path,
+    beam: usize,
+    eval_limit: Option<usize>,
+) -> Result<IndexEntry> {
+    let extras = CardExtras {
+        weights: best_weights_note(state),
+        ..CardExtras::default()
+    };
+    export_with(state, weights_file, &extras, out, beam, eval_limit)
+}
+
+/// `export` with the card's weights line, notes and run directory given.
+pub fn export_with(
+    state: &RunState,
+    weights_file: &Path,
+    extras: &CardExtras,
     out: &Path,
     beam: usize,
     eval_limit: Option<usize>,
@@ -178,7 +254,7 @@ pub fn export(
         test,
         beam,
     };
-    std::fs::write(dir.join("card.md"), card(state, &entry, eval_limit))?;
+    std::fs::write(dir.join("card.md"), card(state, &entry, extras, eval_limit))?;
     update_index(&out.join("index.json"), &entry)?;
     Ok(entry)
 }
@@ -227,7 +303,7 @@ pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
     Ok(())
 }
 
-fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
+fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usize>) -> String {
     let c = &state.config;
     let arch = match c.family.as_str() {
         "transformer" => format!(
@@ -245,6 +321,10 @@ fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
             c.embed_dim
         ),
     };
+    let run_dir = x
+        .run_dir
+        .clone()
+        .unwrap_or_else(|| format!("runs/{}", e.id));
     let mut s = String::new();
     s += &format!("# {}\n\n", e.id);
     s += &format!(
@@ -272,7 +352,7 @@ fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
         e.params, e.bytes, e.sha256
     );
     s += &format!(
-        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: best dev BLEU (greedy, dev sentences spread over the split) at step {}\n- retrain: save the settings below as `train-config.json`, then `cargo run --release -p seq2seq-train -- train --config-file train-config.json --run-dir runs/{}` and `export --run runs/{}`\n\n```json\n{}\n```\n\n",
+        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: save the settings below as `train-config.json`, then `cargo run --release -p seq2seq-train -- train --config-file train-config.json --run-dir {}` and `export --run {}`\n\n```json\n{}\n```\n\n",
         c.max_tokens, state.step, c.epochs,
         if c.time_budget_minutes > 0.0 {
             format!(" or {} min of training time (the cosine decay follows whichever ends first)", c.time_budget_minutes)
@@ -281,7 +361,7 @@ fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
         },
         c.batch_size, c.lr, c.warmup_steps, c.final_lr_ratio,
         c.weight_decay, c.clip, c.dropout, c.label_smoothing, state.train_secs / 60.0,
-        state.best_step, e.id, e.id,
+        x.weights, run_dir, run_dir,
         serde_json::to_string_pretty(c).unwrap_or_default()
     );
     if let Some(h) = state.history.last() {
@@ -289,6 +369,10 @@ fn card(state: &RunState, e: &IndexEntry, eval_limit: Option<usize>) -> String {
             "Last evaluation during training: step {}, dev NLL {:.3}, dev BLEU {:.2} (greedy).\n\n",
             h.step, h.dev_nll, h.dev_bleu
         );
+    }
+    if let Some(notes) = &x.notes {
+        s += notes.trim_end();
+        s += "\n\n";
     }
     s += &format!(
         "## License and attribution\n\nModel weights: MIT OR Apache-2.0 (the project's license). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/\n"

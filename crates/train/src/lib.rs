@@ -1,11 +1,12 @@
 //! seq2seq-train as a library: the pieces of the `seq2seq-train` command, public so that the
 //! integration tests (parity with seq2seq-core, sacreBLEU cross-check, export/load) can use them.
 //!
-//! One module per subcommand (`prepare`, `train`, `export`, `evaluate`, `translate`); shared
+//! One module per subcommand (`prepare`, `train`, `average`, `export`, `evaluate`, `translate`); shared
 //! pieces: `data` (reading, cleaning, grouping, splitting), `vocab` (tokenizer training), `nn`
 //! (the five families in candle), `io` (weights between candle, core and files), `metrics`
 //! (BLEU and chrF), `progress` (bars).
 
+pub mod average;
 pub mod data;
 pub mod evaluate;
 pub mod export;

@@ -130,12 +130,43 @@ fn embed(table: &Tensor, ids: &Tensor) -> Result<Tensor> {
         .reshape((b, t, table.dim(1)?))
 }
 
+thread_local! {
+    /// The dropout RNG. candle 0.11's CPU device cannot be seeded (`Device::Cpu.set_seed` returns
+    /// "cannot seed the CPU rng with set_seed"; `Tensor::rand` draws from `rand::rng()`), so the
+    /// masks are drawn here, from a `StdRng` that `seed_dropout` resets before every step.
+    static DROPOUT_RNG: std::cell::RefCell<rand::rngs::StdRng> =
+        std::cell::RefCell::new(rand::SeedableRng::seed_from_u64(0));
+}
+
+/// Re-seeds the dropout masks; training calls it with a function of (config seed, step) before
+/// every step, so a resumed run draws the same masks as an uninterrupted one.
+pub fn seed_dropout(seed: u64) {
+    DROPOUT_RNG.with(|r| *r.borrow_mut() = rand::SeedableRng::seed_from_u64(seed));
+}
+
+/// Inverted dropout: each element kept with probability 1 - p and scaled by 1 / (1 - p).
 fn dropout(x: &Tensor, p: f32, train: bool) -> Result<Tensor> {
-    if train && p > 0.0 {
-        candle_nn::ops::dropout(x, p)
-    } else {
-        Ok(x.clone())
+    if !(train && p > 0.0) {
+        return Ok(x.clone());
     }
+    if !(0.0..1.0).contains(&p) {
+        candle_core::bail!("dropout probability has to be in [0, 1), got {p}")
+    }
+    let scale = 1.0 / (1.0 - p);
+    let mask: Vec<f32> = DROPOUT_RNG.with(|r| {
+        let mut r = r.borrow_mut();
+        (0..x.elem_count())
+            .map(|_| {
+                if rand::Rng::random::<f32>(&mut *r) >= p {
+                    scale
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    });
+    let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
+    x * mask
 }
 
 fn sigmoid(x: &Tensor) -> Result<Tensor> {
@@ -685,4 +716,39 @@ pub fn nll_sum(logits: &Tensor, batch: &Batch) -> Result<f32> {
     (nll * batch.tgt_mask.flatten_all()?)?
         .sum_all()?
         .to_scalar()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropout_masks_follow_the_seed() {
+        let x = Tensor::ones((4, 64), DType::F32, &Device::Cpu).unwrap();
+        let draw = |seed| {
+            seed_dropout(seed);
+            dropout(&x, 0.25, true)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f32>()
+                .unwrap()
+        };
+        let (a, b, c) = (draw(7), draw(7), draw(8));
+        assert_eq!(a, b, "same seed, same mask");
+        assert_ne!(a, c, "another seed, another mask");
+        let kept = a.iter().filter(|&&v| v > 0.0).count();
+        assert!((150..235).contains(&kept), "kept {kept} of 256 at p = 0.25");
+        assert!(a.iter().all(|&v| v == 0.0 || (v - 1.0 / 0.75).abs() < 1e-6));
+        // Not in training mode: the identity.
+        assert_eq!(
+            dropout(&x, 0.25, false)
+                .unwrap()
+                .sum_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap(),
+            256.0
+        );
+    }
 }

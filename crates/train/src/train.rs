@@ -7,6 +7,9 @@
 //! the data order is a pure function of (seed, epoch), so `--resume` continues exactly where the
 //! last checkpoint stopped. Every `--eval-every` steps the model is decoded on dev sentences
 //! through seq2seq-core (greedy) and scored; the best weights by dev BLEU go to `best.safetensors`.
+//! With `--keep-snapshots K`, every `--snapshot-every` steps the weights alone are also saved as
+//! `snapshots/step-NNNNNNN.safetensors` (the last K kept), for `seq2seq-train average`.
+//! Dropout masks are drawn from an RNG seeded by (config seed, step) before every step.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -125,6 +128,13 @@ pub struct Args {
     /// Print a progress line every N steps.
     #[arg(long, default_value_t = 50)]
     pub log_every: usize,
+    /// Keep the weights of the last K snapshots in <run>/snapshots/ (0 = none), for
+    /// checkpoint averaging (`seq2seq-train average`).
+    #[arg(long, default_value_t = 5)]
+    pub keep_snapshots: usize,
+    /// Steps between snapshots (default: --checkpoint-every).
+    #[arg(long)]
+    pub snapshot_every: Option<usize>,
 }
 
 /// One dev evaluation during training.
@@ -416,6 +426,36 @@ pub struct Session {
 const CHECKPOINT: &str = "checkpoint.safetensors";
 const STATE: &str = "state.json";
 pub const BEST: &str = "best.safetensors";
+/// Sub-directory of a run with the last `--keep-snapshots` weight snapshots.
+pub const SNAPSHOTS: &str = "snapshots";
+
+/// The snapshots of a run, oldest first: (step, path).
+pub fn list_snapshots(dir: &Path) -> Result<Vec<(usize, PathBuf)>> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir.join(SNAPSHOTS)) else {
+        return Ok(out);
+    };
+    for e in entries {
+        let path = e?.path();
+        let step = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("step-"))
+            .and_then(|n| n.strip_suffix(".safetensors"))
+            .and_then(|n| n.parse::<usize>().ok());
+        if let Some(step) = step {
+            out.push((step, path));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The dropout seed of one step: a pure function of (config seed, step).
+pub fn dropout_seed(seed: u64, step: usize) -> u64 {
+    seed.wrapping_mul(0xD1B5_4A32_D192_ED03)
+        .wrapping_add((step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
 
 impl Session {
     /// A new run, or (with `resume`) the run in `dir` at its last checkpoint.
@@ -529,6 +569,25 @@ impl Session {
         Ok(())
     }
 
+    /// Saves the current weights (f32, no optimiser state) as a snapshot and deletes all but the
+    /// last `keep` snapshots.
+    pub fn save_snapshot(&self, keep: usize) -> Result<()> {
+        if keep == 0 {
+            return Ok(());
+        }
+        let dir = self.dir.join(SNAPSHOTS);
+        std::fs::create_dir_all(&dir)?;
+        io::write_atomic(
+            &dir.join(format!("step-{:07}.safetensors", self.state.step)),
+            &io::model_bytes(&self.varmap, StorageType::F32)?,
+        )?;
+        let all = list_snapshots(&self.dir)?;
+        for (_, path) in &all[..all.len().saturating_sub(keep)] {
+            std::fs::remove_file(path)?;
+        }
+        Ok(())
+    }
+
     /// Teacher-forced NLL per token on the first `n` dev pairs.
     pub fn dev_nll(&self, n: usize) -> Result<f64> {
         let dev = Device::Cpu;
@@ -562,6 +621,7 @@ impl Session {
     /// One optimisation step on a batch: returns the (smoothed) loss.
     pub fn train_step(&mut self, batch: &Batch) -> Result<f64> {
         let total = self.total_steps();
+        nn::seed_dropout(dropout_seed(self.config.seed, self.state.step));
         let logits = self.model.forward(batch, true)?;
         let loss = nn::loss(&logits, batch, self.config.label_smoothing)?;
         let grads = loss.backward()?;
@@ -658,6 +718,9 @@ pub fn run(args: &Args) -> Result<()> {
             if s.state.step % args.checkpoint_every == 0 {
                 s.save_checkpoint()?;
             }
+            if s.state.step % args.snapshot_every.unwrap_or(args.checkpoint_every).max(1) == 0 {
+                s.save_snapshot(args.keep_snapshots)?;
+            }
             if out_of_time(&started) {
                 stopped_early = true;
                 break 'epochs;
@@ -689,6 +752,10 @@ pub fn run(args: &Args) -> Result<()> {
             eval_and_keep_best(&mut s, args, last_loss, &bar)?;
         }
         s.state.finished = true;
+        // The final weights are always a snapshot (the last one of an average).
+        if list_snapshots(&s.dir)?.last().map(|(st, _)| *st) != Some(s.state.step) {
+            s.save_snapshot(args.keep_snapshots)?;
+        }
     }
     s.save_checkpoint()?;
     session_secs_at_start = s.state.train_secs - session_secs_at_start;
