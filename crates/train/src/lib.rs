@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod nn;
 pub mod prepare;
 pub mod progress;
+pub mod report;
 pub mod train;
 pub mod translate;
 pub mod vocab;

@@ -14,7 +14,7 @@
 
 use clap::{Parser, Subcommand};
 
-use seq2seq_train::{average, evaluate, export, prepare, train, translate};
+use seq2seq_train::{average, evaluate, export, prepare, report, train, translate};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +42,9 @@ enum Command {
     Eval(evaluate::Args),
     /// Translate stdin lines with an exported model (seq2seq-core, the browser's code).
     Translate(translate::Args),
+    /// README tables from www/models/index.json: test BLEU by source length and the share of
+    /// short-sentence BLEU each model keeps on longer sources.
+    Report(report::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -53,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         Command::Export(args) => export::run(&args),
         Command::Eval(args) => evaluate::run(&args),
         Command::Translate(args) => translate::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 
