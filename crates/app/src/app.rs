@@ -1,126 +1,136 @@
-//! The root component: owns the page state (a reducer) and runs a translation on submit.
+//! The root component: the reducer, the worker, the catalogue, theme and language, and the shell
+//! (page chrome around the current view, or the bare view with `?embed=1`).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{ErrorBanner, Footer, Header, ResultView, TranslateForm};
-use crate::demo::DemoOutput;
-use crate::translate::{self, TranslateError};
+use crate::catalog::{Catalog, INDEX_URL};
+use crate::components::{Footer, Header, Notices};
+use crate::context::{location_query, AppContext};
+use crate::protocol::Request;
+use crate::route::{Theme, UiLang, UrlState, View};
+use crate::state::{Action, AppState};
+use crate::views;
+use crate::worker_link::WorkerLink;
 
-/// What the last press of the button produced.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Done { output: DemoOutput, millis: f64 },
-    Failed(TranslateError),
-}
-
-/// The whole state of the page.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AppState {
-    pub text: String,
-    pub family: String,
-    /// Number of finished runs; lets tests wait for a specific result.
-    pub run: u32,
-    pub outcome: Option<Outcome>,
-}
-
-impl Default for AppState {
-    fn default() -> Self {
-        Self {
-            text: translate::DEFAULT_TEXT.to_owned(),
-            family: translate::FAMILIES[0].to_owned(),
-            run: 0,
-            outcome: None,
-        }
-    }
-}
-
-pub enum Action {
-    SetText(String),
-    SetFamily(String),
-    Finished(Outcome),
-}
-
-impl Reducible for AppState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::SetText(text) => next.text = text,
-            Action::SetFamily(family) => next.family = family,
-            Action::Finished(outcome) => {
-                next.run += 1;
-                next.outcome = Some(outcome);
-            }
-        }
-        Rc::new(next)
-    }
-}
-
-/// Milliseconds from the page's high-resolution clock (0 where there is none).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
-}
-
-#[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
-
-    let on_text = {
-        let state = state.clone();
-        Callback::from(move |text| state.dispatch(Action::SetText(text)))
-    };
-    let on_family = {
-        let state = state.clone();
-        Callback::from(move |family| state.dispatch(Action::SetFamily(family)))
-    };
-    let on_submit = {
-        let state = state.clone();
-        Callback::from(move |()| {
-            let start = now_ms();
-            let outcome = match translate::run(&state.family, &state.text) {
-                Ok(output) => Outcome::Done {
-                    output,
-                    millis: now_ms() - start,
-                },
-                Err(err) => Outcome::Failed(err),
-            };
-            state.dispatch(Action::Finished(outcome));
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState {
+        url: UrlState::from_query(&location_query()),
+        ..Default::default()
+    });
+    let next_job = use_memo((), |_| Rc::new(Cell::new(1)));
+    let link = {
+        let dispatch = state.dispatcher();
+        let crash = state.dispatcher();
+        use_memo((), move |_| {
+            WorkerLink::spawn(
+                Callback::from(move |envelope| dispatch.dispatch(Action::Answer(envelope))),
+                Callback::from(move |message| crash.dispatch(Action::Crashed(message))),
+            )
         })
     };
-
-    let body = match &state.outcome {
-        None => html! {
-            <p class="hint" data-testid="hint">
-                {"输入一句英文，选择模型，点击“翻译”。权重是随机的：输出没有意义，但每一步都真实计算。"}
-            </p>
-        },
-        Some(Outcome::Done { output, millis }) => html! {
-            <ResultView run={state.run} output={output.clone()} millis={*millis} />
-        },
-        Some(Outcome::Failed(err)) => html! {
-            <ErrorBanner run={state.run} message={err.message()} />
-        },
+    let ctx = AppContext {
+        state: state.clone(),
+        link: (*link).clone(),
+        next_job: (*next_job).clone(),
     };
 
-    html! {
-        <div class="page" id="app" data-testid="app" data-ready="true">
-            <Header />
-            <main class="card">
-                <TranslateForm
-                    text={state.text.clone()}
-                    family={state.family.clone()}
-                    {on_text}
-                    {on_family}
-                    {on_submit}
-                />
-                { body }
-            </main>
-            <Footer />
-        </div>
+    // Once: which backends exist, and the catalogue.
+    {
+        let ctx = ctx.clone();
+        use_effect_with((), move |_| {
+            ctx.request(Request::Probe);
+            let dispatch = ctx.state.dispatcher();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(Action::Catalog(fetch_catalog().await));
+            });
+        });
     }
+    // Back and forward buttons restore the state of that entry.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || {
+                dispatch.dispatch(Action::SetUrl(UrlState::from_query(&location_query())));
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback(
+                    "popstate",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "popstate",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    // Theme and language on <html>, so CSS and screen readers follow.
+    {
+        let (theme, lang) = (state.url.theme, state.url.lang);
+        use_effect_with((theme, lang), move |(theme, lang)| {
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = match theme {
+                    Theme::System => root.remove_attribute("data-theme"),
+                    Theme::Light => root.set_attribute("data-theme", "light"),
+                    Theme::Dark => root.set_attribute("data-theme", "dark"),
+                };
+                let _ = root.set_attribute(
+                    "lang",
+                    match lang {
+                        UiLang::Zh => "zh-CN",
+                        UiLang::En => "en",
+                    },
+                );
+            }
+        });
+    }
+
+    let embed = state.url.embed;
+    let view = match state.url.view {
+        View::Translate => html! { <views::Translate /> },
+        View::Step => html! { <views::StepThrough /> },
+        View::Context => html! { <views::FixedVsAttention /> },
+        View::Qkv => html! { <views::QkvExplorer /> },
+        View::Flash => html! { <views::FlashLab /> },
+        View::Bench => html! { <views::Benchmarks /> },
+    };
+    html! {
+        <ContextProvider<AppContext> context={ctx}>
+            <div class={classes!("page", embed.then_some("embed"))} data-view={state.url.view.slug()}>
+                if !embed { <Header /> }
+                <Notices />
+                <main class="view">{ view }</main>
+                if !embed { <Footer /> }
+            </div>
+        </ContextProvider<AppContext>>
+    }
+}
+
+async fn fetch_catalog() -> Result<Rc<Catalog>, String> {
+    let response = gloo_net::http::Request::get(INDEX_URL)
+        .send()
+        .await
+        .map_err(|e| format!("{INDEX_URL}: {e}"))?;
+    if !response.ok() {
+        return Err(format!("{INDEX_URL}: HTTP {}", response.status()));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("{INDEX_URL}: {e}"))?;
+    Catalog::from_json(&text).map(Rc::new)
 }

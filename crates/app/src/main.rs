@@ -1,14 +1,6 @@
-//! seq2seq-app: the playground page.
-//!
-//! Data flows one way: the form's text and family → [`translate::run`] (a core model on the CPU)
-//! → [`app::Outcome`] → components that only render it. Components never compute.
-
-mod app;
-mod components;
-mod translate;
-
-use seq2seq_core::demo;
+//! The page's entry point: the Yew app (see `seq2seq_app`). Inference runs in the worker
+//! (src/bin/worker.rs), so nothing here ever blocks the page.
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    seq2seq_app::start_page();
 }

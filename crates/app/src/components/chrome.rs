@@ -1,27 +1,162 @@
-//! Page chrome: the title and the footer with the data attribution.
+//! The page chrome (hidden with `?embed=1`): title, the six views, language, theme and backend
+//! controls, the backend badge; the footer with the data's license and attribution.
 
 use yew::prelude::*;
 
-#[function_component(Header)]
-pub fn header() -> Html {
+use crate::components::BackendBadge;
+use crate::context::use_app;
+use crate::i18n::tr;
+use crate::protocol::Request;
+use crate::route::{BackendPref, Theme, UiLang, View};
+
+/// The name of each view in the navigation.
+pub fn view_title(lang: UiLang, view: View) -> &'static str {
+    match view {
+        View::Translate => tr(lang, "翻译", "Translate"),
+        View::Step => tr(lang, "逐步解码", "Step through"),
+        View::Context => tr(lang, "固定 c 与注意力", "Fixed c vs attention"),
+        View::Qkv => tr(lang, "Q/K/V", "Q/K/V"),
+        View::Flash => tr(lang, "FlashAttention", "FlashAttention"),
+        View::Bench => tr(lang, "性能测试", "Benchmarks"),
+    }
+}
+
+#[function_component]
+pub fn Header() -> Html {
+    let app = use_app();
+    let lang = app.lang();
+    let url = app.url().clone();
+
+    let nav = View::ALL.iter().map(|&view| {
+        let href = app.href(view);
+        let current = url.view == view;
+        let onclick = {
+            let app = app.clone();
+            Callback::from(move |e: MouseEvent| {
+                // Plain clicks stay in the page; modified clicks open a tab as usual.
+                if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0) {
+                    e.prevent_default();
+                    app.update_url(true, |u| u.view = view);
+                }
+            })
+        };
+        html! {
+            <a {href} {onclick} class={classes!("tab", current.then_some("current"))}
+               aria-current={current.then_some("page")}>{ view_title(lang, view) }</a>
+        }
+    });
+
+    let toggle_lang = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            app.update_url(false, |u| {
+                u.lang = match u.lang {
+                    UiLang::Zh => UiLang::En,
+                    UiLang::En => UiLang::Zh,
+                }
+            })
+        })
+    };
+    let on_theme = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            app.update_url(false, |u| {
+                u.theme = match value.as_str() {
+                    "light" => Theme::Light,
+                    "dark" => Theme::Dark,
+                    _ => Theme::System,
+                }
+            })
+        })
+    };
+    let on_backend = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            app.update_url(false, |u| {
+                u.backend = match value.as_str() {
+                    "gpu" => BackendPref::Gpu,
+                    "cpu" => BackendPref::Cpu,
+                    _ => BackendPref::Auto,
+                }
+            })
+        })
+    };
+    let theme = url.theme;
+    let backend = url.backend;
     html! {
         <header class="header">
-            <h1 id="title" data-testid="title">{"从RNN到Attention · Seq2Seq Playground"}</h1>
-            <p class="subtitle">
-                {"在浏览器里运行真正的编码器–解码器：RNN、GRU、LSTM、Bahdanau 注意力、Transformer。"}
-                <span class="en">{" Real encoder–decoder models, computed in your browser."}</span>
-            </p>
+            <div class="title-row">
+                <div>
+                    <h1>{ tr(lang, "从 RNN 到 Attention", "From RNN to Attention") }</h1>
+                    <p class="subtitle">{ tr(lang,
+                        "真实的翻译模型在你的浏览器里运行：看清每一步、每个门、每一处注意力。",
+                        "Real translation models running in your browser: every step, gate and attention weight on screen.") }</p>
+                </div>
+                <div class="toolbar">
+                    <button class="lang-toggle" onclick={toggle_lang} title="中文 / English">
+                        { tr(lang, "English", "中文") }
+                    </button>
+                    <label class="compact">
+                        <span class="sr-only">{ tr(lang, "配色", "Theme") }</span>
+                        <select onchange={on_theme} aria-label={tr(lang, "配色", "Theme")}>
+                            <option value="system" selected={theme == Theme::System}>{ tr(lang, "跟随系统", "System") }</option>
+                            <option value="light" selected={theme == Theme::Light}>{ tr(lang, "浅色", "Light") }</option>
+                            <option value="dark" selected={theme == Theme::Dark}>{ tr(lang, "深色", "Dark") }</option>
+                        </select>
+                    </label>
+                    <label class="compact">
+                        <span class="sr-only">{ tr(lang, "计算后端", "Backend") }</span>
+                        <select onchange={on_backend} aria-label={tr(lang, "计算后端", "Backend")} id="backend-select">
+                            <option value="auto" selected={backend == BackendPref::Auto}>{ tr(lang, "自动（测速后选择）", "Auto (measured)") }</option>
+                            <option value="gpu" selected={backend == BackendPref::Gpu}>{ "WebGPU" }</option>
+                            <option value="cpu" selected={backend == BackendPref::Cpu}>{ tr(lang, "CPU（WebAssembly）", "CPU (WebAssembly)") }</option>
+                        </select>
+                    </label>
+                    <BackendBadge />
+                </div>
+            </div>
+            <nav class="tabs" aria-label={tr(lang, "视图", "Views")}>{ for nav }</nav>
         </header>
     }
 }
 
-#[function_component(Footer)]
-pub fn footer() -> Html {
+#[function_component]
+pub fn Footer() -> Html {
+    let app = use_app();
+    let lang = app.lang();
+    let clear = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            app.request(Request::ClearCache);
+        })
+    };
+    let attribution = app
+        .state
+        .catalog()
+        .map(|c| c.attribution.clone())
+        .unwrap_or_else(|| {
+            "English–Chinese sentence pairs from the Tatoeba Project (tatoeba.org), CC BY 2.0 FR."
+                .to_owned()
+        });
     html! {
         <footer class="footer">
             <p>
-                {"English–Chinese sentence pairs from the Tatoeba Project (tatoeba.org) via \
-                  www.manythings.org/anki, CC BY 2.0 FR."}
+                { tr(lang, "训练数据：", "Training data: ") }{ attribution }
+                { " " }<a href="https://creativecommons.org/licenses/by/2.0/fr/" rel="license noopener" target="_blank">{ "CC BY 2.0 FR" }</a>
+                { tr(lang, "。模型与代码：MIT 或 Apache-2.0。", ". Models and code: MIT or Apache-2.0.") }
+            </p>
+            <p class="muted">
+                { format!("Seq2Seq Playground v{}", env!("CARGO_PKG_VERSION")) }
+                { " · " }
+                <button class="link" onclick={clear} id="clear-cache">{ tr(lang, "清除已缓存的模型", "Clear cached models") }</button>
+                { " · " }
+                <a href="embed-example.html">{ tr(lang, "嵌入到博客", "Embed in a blog") }</a>
             </p>
         </footer>
     }

@@ -1,13 +1,23 @@
-//! Function components that render data; none of them computes anything.
+//! Function components that render data; none of them computes a model or touches wgpu.
 
-mod chrome;
-mod error_banner;
-mod result_view;
-mod token_list;
-mod translate_form;
+mod attention_panel;
+mod badge;
+mod beam_tree;
+pub mod chrome;
+mod download_bar;
+mod heatmap;
+mod model_picker;
+mod notices;
+mod text_input;
+mod view_intro;
 
+pub use attention_panel::{transformer_rows, AttentionPanel};
+pub use badge::{backend_name, BackendBadge, RunBadge};
+pub use beam_tree::BeamTreeView;
 pub use chrome::{Footer, Header};
-pub use error_banner::ErrorBanner;
-pub use result_view::ResultView;
-pub use token_list::TokenList;
-pub use translate_form::TranslateForm;
+pub use download_bar::DownloadBar;
+pub use heatmap::Heatmap;
+pub use model_picker::ModelPicker;
+pub use notices::Notices;
+pub use text_input::{check_text, guess_direction, TextInput, EXAMPLES};
+pub use view_intro::ViewIntro;

@@ -1,0 +1,85 @@
+//! `models/index.json`: the shipped models, written by `seq2seq-train export`
+//! (crates/train/src/export.rs, `IndexEntry`). Read by the page (model cards, BLEU charts) and by
+//! the worker (which files to fetch, their size and SHA-256).
+
+use serde::{Deserialize, Serialize};
+
+use crate::route::{Direction, Family};
+
+/// Where the catalogue lives, relative to the page (and to the worker script, beside it).
+pub const INDEX_URL: &str = "models/index.json";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub attribution: String,
+    pub license: String,
+    pub models: Vec<ModelEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub family: String,
+    pub direction: String,
+    pub params: usize,
+    /// Size of model.safetensors in bytes.
+    pub bytes: u64,
+    /// SHA-256 of model.safetensors (hex); also the cache version of all the model's files.
+    pub sha256: String,
+    pub files: Vec<String>,
+    pub training_secs: f64,
+    pub test: Scores,
+    /// Test BLEU by source length, buckets 1–5, 6–10, 11–15, 16+ words (characters for Chinese).
+    pub test_bleu_by_bucket: Vec<(String, f64)>,
+    /// Beam width the scores were measured with.
+    pub beam: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub bleu: f64,
+    pub chrf: f64,
+    pub sentences: usize,
+}
+
+impl Catalog {
+    pub fn from_json(json: &str) -> Result<Catalog, String> {
+        serde_json::from_str(json).map_err(|e| format!("models/index.json is not valid: {e}"))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&ModelEntry> {
+        self.models.iter().find(|m| m.id == id)
+    }
+
+    pub fn model(&self, family: Family, direction: Direction) -> Option<&ModelEntry> {
+        self.get(&family.model_id(direction))
+    }
+}
+
+impl ModelEntry {
+    /// The files the worker needs (the card is for people).
+    pub fn runtime_files(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f == "config.json" || *f == "model.safetensors" || f.ends_with(".json"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalogue_parses_and_names_all_ten_models() {
+        let json = include_str!("../../../www/models/index.json");
+        let catalog = Catalog::from_json(json).unwrap();
+        for family in Family::ALL {
+            for direction in [Direction::EnZh, Direction::ZhEn] {
+                let entry = catalog.model(family, direction).unwrap();
+                assert_eq!(entry.test_bleu_by_bucket.len(), 4);
+                assert!(entry.runtime_files().any(|f| f == "model.safetensors"));
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Messages between the page and the inference worker (gloo-worker, bincode on the wire).
+//!
+//! The page sends [`Request`]s; the worker answers with a stream of [`Response`]s tagged with the
+//! request's `job` number, so the page can drop answers to requests it no longer cares about.
+//! Everything here is plain data: no serde features bincode cannot carry (no untagged or
+//! internally tagged enums, no `serde_json::Value`).
+
+use serde::{Deserialize, Serialize};
+
+use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
+
+use crate::route::BackendPref;
+
+/// A request's number, chosen by the page; answers carry it back.
+pub type JobId = u64;
+
+/// The backend a piece of work actually ran on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BackendKind {
+    /// WebGPU through our WGSL kernels.
+    Gpu,
+    /// Plain WebAssembly (SIMD) on the CPU.
+    Cpu,
+}
+
+/// What to translate and how.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TranslateRequest {
+    /// A shipped model's id, e.g. "gru-attn-en-zh" (www/models/index.json).
+    pub model_id: String,
+    pub text: String,
+    /// 1 = greedy.
+    pub beam: usize,
+    pub backend: BackendPref,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Say which backends exist (answered with [`Response::Backends`]).
+    Probe,
+    /// Download (with progress, through the Cache API) and prepare a model without translating.
+    Preload {
+        model_id: String,
+    },
+    Translate(TranslateRequest),
+    /// The Q/K/V explorer: one Transformer layer's attention for one query token.
+    Qkv(QkvRequest),
+    /// The FlashAttention lab: naive vs flash attention on the GPU for growing N.
+    FlashLab(FlashLabRequest),
+    /// The kernel benchmark suite in this browser.
+    Bench {
+        quick: bool,
+    },
+    /// Delete every cached model file.
+    ClearCache,
+    /// Destroy the GPU device, as a lost device would (tests the fallback path).
+    LoseGpu,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QkvRequest {
+    pub model_id: String,
+    pub text: String,
+    /// Encoder layer, 0-based.
+    pub layer: usize,
+    /// Query position (source token), 0-based.
+    pub token: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlashLabRequest {
+    /// Sequence lengths to try, ascending; the lab stops naive attention where it fails.
+    pub lengths: Vec<usize>,
+    pub heads: usize,
+    pub head_dim: usize,
+    pub causal: bool,
+}
+
+/// One answer; `job` is the request's number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub job: JobId,
+    pub response: Response,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Backends(BackendsInfo),
+    /// Bytes of a model's files received so far (`total` from Content-Length or the catalogue).
+    Download(DownloadProgress),
+    /// The model is in memory on `backend`.
+    ModelReady {
+        model_id: String,
+        backend: BackendKind,
+        millis: f64,
+    },
+    /// The encoder ran: source pieces (EOS included) and what the encoder computed.
+    Encoded {
+        source_tokens: Vec<String>,
+        encoder: EncoderTrace,
+    },
+    /// Greedy decoding chose a token.
+    Step {
+        step: usize,
+        token: String,
+        trace: StepTrace,
+    },
+    /// Beam search's tree after a step.
+    Beam {
+        step: usize,
+        tree: BeamTree,
+    },
+    /// The translation is complete.
+    Translated(TranslationDone),
+    Qkv(QkvResult),
+    FlashLabRow(FlashLabRow),
+    /// A progress line of a long run (lab, benchmark).
+    Progress {
+        done: usize,
+        total: usize,
+        label: String,
+    },
+    /// Benchmark tables as Markdown, with the device named.
+    BenchReport {
+        device: String,
+        markdown: String,
+    },
+    /// Something the reader should know that is not an error (e.g. a fallback).
+    Notice(String),
+    Failed(Failure),
+    CacheCleared {
+        entries: usize,
+    },
+}
+
+/// Which backends this browser offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackendsInfo {
+    /// The adapter, e.g. "SwiftShader Device (Subzero)"; None without WebGPU.
+    pub gpu_adapter: Option<String>,
+    /// Why there is no GPU backend (no `navigator.gpu`, no adapter, a missing limit, lost).
+    pub gpu_unavailable: Option<String>,
+    /// The GPU is emulated in software (correct, not fast).
+    pub gpu_software: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DownloadProgress {
+    pub model_id: String,
+    pub loaded: u64,
+    pub total: u64,
+    /// Served from the Cache API rather than the network.
+    pub cached: bool,
+}
+
+/// How one translation went, and the result the CLI would print.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranslationDone {
+    pub model_id: String,
+    pub source_tokens: Vec<String>,
+    /// Display pieces of the translation, one per decoder step (EOS included when produced).
+    pub target_tokens: Vec<String>,
+    pub text: String,
+    pub steps: Vec<StepTrace>,
+    pub encoder: EncoderTrace,
+    pub beam_tree: Option<BeamTree>,
+    /// The target vocabulary's display pieces (for top-k lists and beam-tree labels).
+    pub target_vocab: Vec<String>,
+    pub backend: BackendKind,
+    /// Wall time of tokenising, encoding and decoding, in milliseconds.
+    pub millis: f64,
+    /// `auto`: how long each backend took on this model when it was measured.
+    pub measured: Vec<(BackendKind, f64)>,
+    /// Why the GPU was not used although asked for (lost device, error), if so.
+    pub fallback: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QkvResult {
+    pub model_id: String,
+    pub source_tokens: Vec<String>,
+    pub layer: usize,
+    pub token: usize,
+    pub layers: usize,
+    /// Per head: the query vector of `token` [d], keys and values of every position [S][d].
+    pub heads: Vec<QkvHead>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QkvHead {
+    pub q: Vec<f32>,
+    pub k: Vec<Vec<f32>>,
+    pub v: Vec<Vec<f32>>,
+    /// q·k_j for every position j: [S].
+    pub scores: Vec<f32>,
+    /// scores / √d: [S].
+    pub scaled: Vec<f32>,
+    /// softmax(scaled): [S] (the encoder has no mask; padding would be −∞ here).
+    pub weights: Vec<f32>,
+    /// Σ_j weights_j v_j: [d].
+    pub output: Vec<f32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlashLabRow {
+    pub n: usize,
+    /// Median milliseconds; None where the kernel could not run (`naive_error` says why).
+    pub naive_ms: Option<f64>,
+    pub flash_ms: Option<f64>,
+    pub naive_error: Option<String>,
+    pub flash_error: Option<String>,
+    /// Bytes each needs on the GPU (inputs, outputs and scratch such as the N×N score matrix).
+    pub naive_bytes: u64,
+    pub flash_bytes: u64,
+    /// max |flash − naive| over the outputs (and vs the CPU where N is small enough).
+    pub max_diff: Option<f32>,
+    /// The timer used: GPU timestamp queries or wall clock.
+    pub timer: String,
+}
+
+/// Why a request failed: a category the page can explain, and the detail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureKind {
+    /// The text cannot be translated (empty, too long, …).
+    Input,
+    /// A model file is missing, corrupt, or not what the catalogue says.
+    ModelFile,
+    /// The network request failed.
+    Network,
+    /// The GPU failed and there was no way to continue.
+    Gpu,
+    /// A bug: the worker caught a panic. Reloading the worker recovers.
+    Internal,
+}

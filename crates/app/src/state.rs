@@ -1,0 +1,312 @@
+//! The page's state (one reducer) and the actions that change it.
+//!
+//! Results are keyed by what was asked (`TranslateRequest`, `QkvRequest`), so two views asking
+//! the same question share one answer, and a link (the URL state) always finds its own result.
+//! Answers to jobs the page no longer waits for are dropped.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
+
+use crate::catalog::Catalog;
+use crate::protocol::{
+    BackendKind, BackendsInfo, DownloadProgress, Envelope, Failure, FlashLabRequest, FlashLabRow,
+    JobId, QkvRequest, QkvResult, Request, Response, TranslateRequest, TranslationDone,
+};
+use crate::route::UrlState;
+
+/// One translation as it streams in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TranslationState {
+    pub job: JobId,
+    pub source_tokens: Vec<String>,
+    pub encoder: Option<Rc<EncoderTrace>>,
+    /// Greedy: (display piece, trace) per decided step.
+    pub steps: Vec<(String, StepTrace)>,
+    /// Beam search: the latest tree.
+    pub beam: Option<(usize, BeamTree)>,
+    pub done: Option<Rc<TranslationDone>>,
+    pub failure: Option<Failure>,
+}
+
+impl TranslationState {
+    pub fn is_running(&self) -> bool {
+        self.done.is_none() && self.failure.is_none()
+    }
+}
+
+/// A run of a long GPU job (FlashAttention lab, benchmark).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LongRun<T> {
+    pub job: JobId,
+    pub running: bool,
+    pub progress: Option<(usize, usize, String)>,
+    pub result: T,
+    pub failure: Option<Failure>,
+}
+
+/// What a job was for, so its answers find their place.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobKind {
+    Probe,
+    Preload(String),
+    Translate(TranslateRequest),
+    Qkv(QkvRequest),
+    FlashLab(FlashLabRequest),
+    Bench,
+    ClearCache,
+    LoseGpu,
+}
+
+impl JobKind {
+    pub fn of(request: &Request) -> JobKind {
+        match request {
+            Request::Probe => JobKind::Probe,
+            Request::Preload { model_id } => JobKind::Preload(model_id.clone()),
+            Request::Translate(r) => JobKind::Translate(r.clone()),
+            Request::Qkv(r) => JobKind::Qkv(r.clone()),
+            Request::FlashLab(r) => JobKind::FlashLab(r.clone()),
+            Request::Bench { .. } => JobKind::Bench,
+            Request::ClearCache => JobKind::ClearCache,
+            Request::LoseGpu => JobKind::LoseGpu,
+        }
+    }
+}
+
+/// The last translation that finished: what the backend badge shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastRun {
+    pub model_id: String,
+    pub backend: BackendKind,
+    pub millis: f64,
+    pub measured: Vec<(BackendKind, f64)>,
+    pub fallback: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppState {
+    pub url: UrlState,
+    /// `models/index.json`, or why it could not be read.
+    pub catalog: Option<Result<Rc<Catalog>, String>>,
+    pub backends: Option<BackendsInfo>,
+    pub downloads: HashMap<String, DownloadProgress>,
+    /// (model id, backend) → milliseconds it took to load.
+    pub ready: HashMap<(String, BackendKind), f64>,
+    pub translations: HashMap<TranslateRequest, Rc<TranslationState>>,
+    pub qkv: HashMap<QkvRequest, Result<Rc<QkvResult>, Failure>>,
+    pub flash_lab: LongRun<Vec<FlashLabRow>>,
+    /// (device, Markdown tables).
+    pub bench: LongRun<Option<(String, String)>>,
+    pub jobs: HashMap<JobId, JobKind>,
+    pub last_run: Option<LastRun>,
+    /// Notices for the reader (fallbacks, cache cleared), newest last.
+    pub notices: Vec<String>,
+    /// The worker died (panic, script error); the page offers to restart it.
+    pub crash: Option<String>,
+}
+
+pub enum Action {
+    /// The URL state changed (a control, or back/forward).
+    SetUrl(UrlState),
+    Catalog(Result<Rc<Catalog>, String>),
+    /// A request was sent as `job`.
+    Started(JobId, Request),
+    Answer(Envelope),
+    Crashed(String),
+    /// The worker was restarted: every running job is lost.
+    Restarted,
+    DismissNotice(usize),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SetUrl(url) => next.url = url,
+            Action::Catalog(catalog) => next.catalog = Some(catalog),
+            Action::Started(job, request) => next.start(job, &request),
+            Action::Answer(envelope) => next.answer(envelope),
+            Action::Crashed(message) => next.crash = Some(message),
+            Action::Restarted => {
+                next.crash = None;
+                next.jobs.clear();
+                next.translations.retain(|_, t| !t.is_running());
+                next.flash_lab.running = false;
+                next.bench.running = false;
+            }
+            Action::DismissNotice(i) => {
+                if i < next.notices.len() {
+                    next.notices.remove(i);
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    fn start(&mut self, job: JobId, request: &Request) {
+        let kind = JobKind::of(request);
+        match &kind {
+            JobKind::Translate(r) => {
+                self.translations.insert(
+                    r.clone(),
+                    Rc::new(TranslationState {
+                        job,
+                        ..Default::default()
+                    }),
+                );
+            }
+            JobKind::FlashLab(_) => {
+                self.flash_lab = LongRun {
+                    job,
+                    running: true,
+                    ..Default::default()
+                };
+            }
+            JobKind::Bench => {
+                self.bench = LongRun {
+                    job,
+                    running: true,
+                    ..Default::default()
+                };
+            }
+            _ => {}
+        }
+        self.jobs.insert(job, kind);
+    }
+
+    fn answer(&mut self, Envelope { job, response }: Envelope) {
+        // Answers that concern the whole page, whatever the job.
+        match &response {
+            Response::Backends(info) => {
+                self.backends = Some(info.clone());
+                return;
+            }
+            Response::Download(progress) => {
+                self.downloads
+                    .insert(progress.model_id.clone(), progress.clone());
+                return;
+            }
+            Response::ModelReady {
+                model_id,
+                backend,
+                millis,
+            } => {
+                self.ready.insert((model_id.clone(), *backend), *millis);
+                return;
+            }
+            Response::Notice(message) => {
+                self.notices.push(message.clone());
+                return;
+            }
+            Response::CacheCleared { entries } => {
+                self.downloads.clear();
+                self.notices
+                    .push(format!("cache cleared ({entries} files)"));
+            }
+            _ => {}
+        }
+        let Some(kind) = self.jobs.get(&job).cloned() else {
+            return;
+        };
+        match kind {
+            JobKind::Translate(request) => self.translation_answer(job, &request, response),
+            JobKind::Qkv(request) => match response {
+                Response::Qkv(result) => {
+                    self.qkv.insert(request, Ok(Rc::new(result)));
+                }
+                Response::Failed(failure) => {
+                    self.qkv.insert(request, Err(failure));
+                }
+                _ => {}
+            },
+            JobKind::FlashLab(_) if self.flash_lab.job == job => match response {
+                Response::FlashLabRow(row) => self.flash_lab.result.push(row),
+                Response::Progress { done, total, label } => {
+                    self.flash_lab.progress = Some((done, total, label));
+                    if done >= total {
+                        self.flash_lab.running = false;
+                    }
+                }
+                Response::Failed(failure) => {
+                    self.flash_lab.failure = Some(failure);
+                    self.flash_lab.running = false;
+                }
+                _ => {}
+            },
+            JobKind::Bench if self.bench.job == job => match response {
+                Response::BenchReport { device, markdown } => {
+                    self.bench.result = Some((device, markdown));
+                    self.bench.running = false;
+                }
+                Response::Progress { done, total, label } => {
+                    self.bench.progress = Some((done, total, label));
+                }
+                Response::Failed(failure) => {
+                    self.bench.failure = Some(failure);
+                    self.bench.running = false;
+                }
+                _ => {}
+            },
+            _ => {
+                if let Response::Failed(failure) = response {
+                    self.notices.push(failure.message);
+                }
+            }
+        }
+    }
+
+    fn translation_answer(&mut self, job: JobId, request: &TranslateRequest, response: Response) {
+        let Some(entry) = self.translations.get_mut(request) else {
+            return;
+        };
+        if entry.job != job {
+            return; // an older run of the same request
+        }
+        let state = Rc::make_mut(entry);
+        match response {
+            Response::Encoded {
+                source_tokens,
+                encoder,
+            } => {
+                // A GPU run that failed half-way is replaced by the CPU's: start over.
+                state.source_tokens = source_tokens;
+                state.encoder = Some(Rc::new(encoder));
+                state.steps.clear();
+                state.beam = None;
+            }
+            Response::Step { step, token, trace } => {
+                state.steps.truncate(step);
+                state.steps.push((token, trace));
+            }
+            Response::Beam { step, tree } => state.beam = Some((step, tree)),
+            Response::Translated(done) => {
+                self.last_run = Some(LastRun {
+                    model_id: done.model_id.clone(),
+                    backend: done.backend,
+                    millis: done.millis,
+                    measured: done.measured.clone(),
+                    fallback: done.fallback.clone(),
+                });
+                state.source_tokens = done.source_tokens.clone();
+                state.done = Some(Rc::new(done));
+                self.jobs.remove(&job);
+            }
+            Response::Failed(failure) => {
+                state.failure = Some(failure);
+                self.jobs.remove(&job);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn catalog(&self) -> Option<&Rc<Catalog>> {
+        self.catalog.as_ref().and_then(|c| c.as_ref().ok())
+    }
+}

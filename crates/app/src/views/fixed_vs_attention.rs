@@ -1,0 +1,10 @@
+//! (being written)
+
+use yew::prelude::*;
+
+use crate::components::ViewIntro;
+
+#[function_component]
+pub fn FixedVsAttention() -> Html {
+    html! { <ViewIntro><p>{ "…" }</p></ViewIntro> }
+}

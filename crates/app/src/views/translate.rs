@@ -1,0 +1,137 @@
+//! View 1, Translate: the sentence box, any number of models side by side, tokens appearing as
+//! they are decoded, the cross-attention heatmap, and the beam tree for beam search.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::{
+    check_text, AttentionPanel, BeamTreeView, DownloadBar, ModelPicker, RunBadge, TextInput,
+    ViewIntro,
+};
+use crate::context::use_app;
+use crate::hooks::use_translation;
+use crate::i18n::{family_name, tr};
+use crate::protocol::TranslateRequest;
+use crate::route::{Family, UrlState};
+
+/// The request a view makes for `family` with the URL state (None: the text is not valid).
+pub fn translate_request(url: &UrlState, family: Family) -> Option<TranslateRequest> {
+    check_text(url.lang, &url.text)
+        .is_none()
+        .then(|| TranslateRequest {
+            model_id: family.model_id(url.direction),
+            text: url.text.clone(),
+            beam: url.beam,
+            backend: url.backend,
+        })
+}
+
+#[function_component]
+pub fn Translate() -> Html {
+    let app = use_app();
+    let lang = app.lang();
+    let url = app.url().clone();
+    let cards = url.models.iter().map(|&family| {
+        html! { <TranslationCard key={family.slug()} {family} /> }
+    });
+    html! {
+        <>
+            <ViewIntro>
+                <p>{ tr(lang,
+                    "输入一句话，看五种真实训练过的模型如何翻译：译文逐词出现，热力图显示每一步注意力看向源句哪里。",
+                    "Type a sentence and watch five really trained models translate it: tokens appear one by one, and the heatmap shows where each step's attention looks in the source.") }</p>
+            </ViewIntro>
+            <section class="controls card">
+                <TextInput />
+                <ModelPicker />
+            </section>
+            <div class={classes!("cards", (url.models.len() > 1).then_some("side-by-side"))}>{ for cards }</div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TranslationCardProps {
+    pub family: Family,
+}
+
+#[function_component]
+pub fn TranslationCard(props: &TranslationCardProps) -> Html {
+    let app = use_app();
+    let lang = app.lang();
+    let url = app.url().clone();
+    let family = props.family;
+    let request = translate_request(&url, family);
+    let model_id = family.model_id(url.direction);
+    let state = use_translation(request.clone());
+    let entry = app.state.catalog().and_then(|c| c.get(&model_id).cloned());
+
+    let body = match &state {
+        None => html! {},
+        Some(state) => {
+            if let Some(failure) = &state.failure {
+                html! {
+                    <p class="failure" role="alert" data-kind={format!("{:?}", failure.kind)}>
+                        { tr(lang, "无法翻译：", "Could not translate: ") }{ failure.message.clone() }
+                    </p>
+                }
+            } else {
+                let (tokens, steps): (Vec<String>, Vec<_>) = match &state.done {
+                    Some(done) => (done.target_tokens.clone(), done.steps.clone()),
+                    None => state.steps.iter().cloned().unzip(),
+                };
+                let token_chips = tokens.iter().enumerate().map(|(i, t)| {
+                    html! { <span class="token" data-step={i.to_string()}>{ t.clone() }</span> }
+                });
+                let running = state.is_running();
+                let done = state.done.clone();
+                html! {
+                    <>
+                        <div class="output" aria-live="polite">
+                            if let Some(done) = &done {
+                                <p class="translation" data-model={model_id.clone()} lang={if url.direction == crate::route::Direction::EnZh { "zh" } else { "en" }}>{ done.text.clone() }</p>
+                            }
+                            <div class="tokens">{ for token_chips }
+                                if running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
+                            </div>
+                            if let Some(done) = &done {
+                                <RunBadge backend={done.backend} millis={done.millis}
+                                          measured={done.measured.clone()} fallback={done.fallback.clone()} />
+                            } else if running {
+                                <span class="muted small">{ tr(lang, "翻译中…", "Translating…") }</span>
+                            }
+                        </div>
+                        if !state.source_tokens.is_empty() && !steps.is_empty() {
+                            <AttentionPanel id={format!("translate-{}", family.slug())} {family}
+                                source_tokens={Rc::new(state.source_tokens.clone())}
+                                target_tokens={Rc::new(tokens.clone())}
+                                steps={Rc::new(steps)} />
+                        }
+                        if let Some(done) = &done {
+                            if let Some(tree) = &done.beam_tree {
+                                <BeamTreeView id={format!("beam-{}", family.slug())} tree={tree.clone()}
+                                              vocab={Rc::new(done.target_vocab.clone())} />
+                            }
+                        }
+                    </>
+                }
+            }
+        }
+    };
+    html! {
+        <article class="card result" data-family={family.slug()} data-model={model_id.clone()}
+                 data-state={state.as_ref().map(|s| if s.failure.is_some() { "failed" } else if s.done.is_some() { "done" } else { "running" }).unwrap_or("idle")}>
+            <header class="result-head">
+                <h3>{ family_name(lang, family) }</h3>
+                if let Some(entry) = entry {
+                    <span class="muted small" title={tr(lang, "本项目测试集上的 BLEU（beam 4）与参数量", "BLEU on this project's test split (beam 4) and parameter count")}>
+                        { format!("BLEU {:.1} · {:.2}M {}", entry.test.bleu, entry.params as f64 / 1e6, tr(lang, "参数", "params")) }
+                    </span>
+                }
+            </header>
+            <DownloadBar model_id={model_id.clone()} />
+            { body }
+        </article>
+    }
+}

@@ -1,0 +1,246 @@
+//! What the worker keeps between requests: the catalogue, downloaded model files, the GPU device
+//! (or why there is none), and models loaded on each backend.
+//!
+//! Methods take `&Rc<RefCell<Hosting>>` and never hold the borrow across an `await`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use seq2seq_core::backend::CpuBackend;
+use seq2seq_core::translator::{Translator, TranslatorConfig};
+use seq2seq_gpu::GpuBackend;
+use wasm_bindgen::JsValue;
+
+use super::fetch::{self, ModelFiles};
+use super::Reply;
+use crate::catalog::{Catalog, INDEX_URL};
+use crate::protocol::{
+    BackendKind, BackendsInfo, DownloadProgress, Failure, FailureKind, Response,
+};
+
+/// The GPU as far as this worker knows.
+#[derive(Default)]
+enum GpuSlot {
+    #[default]
+    Untried,
+    Ready(GpuBackend),
+    /// Why not: no WebGPU, no adapter, a refused device, or a lost one.
+    Unavailable(String),
+}
+
+#[derive(Default)]
+pub struct Hosting {
+    catalog: Option<Rc<Catalog>>,
+    files: HashMap<String, Rc<ModelFiles>>,
+    gpu: GpuSlot,
+    cpu_models: HashMap<String, Rc<Translator<CpuBackend>>>,
+    gpu_models: HashMap<String, Rc<Translator<GpuBackend>>>,
+    /// `auto`: the backend measured faster for each model, with both timings.
+    pub auto_choice: HashMap<String, (BackendKind, Vec<(BackendKind, f64)>)>,
+}
+
+/// Milliseconds from the worker's clock.
+pub fn now_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| js_sys::Reflect::get(&p, &"now".into()).ok().map(|f| (p, f)))
+        .and_then(|(p, f)| {
+            js_sys::Function::from(f)
+                .call0(&p)
+                .ok()
+                .and_then(|v| v.as_f64())
+        })
+        .unwrap_or(0.0)
+}
+
+fn has_navigator_gpu() -> bool {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
+    navigator
+        .and_then(|n| js_sys::Reflect::get(&n, &"gpu".into()))
+        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null() && gpu != JsValue::FALSE)
+}
+
+fn model_error(message: String) -> Failure {
+    Failure {
+        kind: FailureKind::ModelFile,
+        message,
+    }
+}
+
+impl Hosting {
+    /// The GPU backend, created on first use; Err says why there is none.
+    pub async fn gpu(this: &Rc<RefCell<Hosting>>) -> Result<GpuBackend, String> {
+        match &this.borrow().gpu {
+            GpuSlot::Ready(gpu) => return Ok(gpu.clone()),
+            GpuSlot::Unavailable(why) => return Err(why.clone()),
+            GpuSlot::Untried => {}
+        }
+        let result = if has_navigator_gpu() {
+            GpuBackend::new().await.map_err(|e| e.to_string())
+        } else {
+            Err("this browser has no WebGPU (navigator.gpu is missing)".to_owned())
+        };
+        let mut hosting = this.borrow_mut();
+        hosting.gpu = match &result {
+            Ok(gpu) => GpuSlot::Ready(gpu.clone()),
+            Err(why) => GpuSlot::Unavailable(why.clone()),
+        };
+        result
+    }
+
+    pub async fn probe(this: &Rc<RefCell<Hosting>>) -> BackendsInfo {
+        match Hosting::gpu(this).await {
+            Ok(gpu) => BackendsInfo {
+                gpu_adapter: Some(gpu.gpu().context().adapter_info().name.clone()),
+                gpu_unavailable: None,
+                gpu_software: gpu.gpu().context().is_software(),
+            },
+            Err(why) => BackendsInfo {
+                gpu_adapter: None,
+                gpu_unavailable: Some(why),
+                gpu_software: false,
+            },
+        }
+    }
+
+    /// Give up on the GPU for the rest of this worker's life (it failed or was lost).
+    pub fn gpu_failed(this: &Rc<RefCell<Hosting>>, why: String) {
+        let mut hosting = this.borrow_mut();
+        hosting.gpu = GpuSlot::Unavailable(why);
+        hosting.gpu_models.clear();
+        hosting.auto_choice.clear();
+    }
+
+    /// Destroy the device, as a driver reset would; the next GPU job finds it lost.
+    pub fn lose_gpu(this: &Rc<RefCell<Hosting>>) {
+        if let GpuSlot::Ready(gpu) = &this.borrow().gpu {
+            gpu.gpu().device().destroy();
+        }
+    }
+
+    pub fn forget_files(&mut self) {
+        self.files.clear();
+    }
+
+    pub async fn catalog(this: &Rc<RefCell<Hosting>>) -> Result<Rc<Catalog>, Failure> {
+        if let Some(catalog) = &this.borrow().catalog {
+            return Ok(catalog.clone());
+        }
+        let json = fetch::fetch_text(INDEX_URL).await?;
+        let catalog = Rc::new(Catalog::from_json(&json).map_err(model_error)?);
+        this.borrow_mut().catalog = Some(catalog.clone());
+        Ok(catalog)
+    }
+
+    /// The model's files, downloaded once (progress goes to the page).
+    pub async fn files(
+        this: &Rc<RefCell<Hosting>>,
+        model_id: &str,
+        reply: &Reply,
+    ) -> Result<Rc<ModelFiles>, Failure> {
+        if let Some(files) = this.borrow().files.get(model_id) {
+            return Ok(files.clone());
+        }
+        let catalog = Hosting::catalog(this).await?;
+        let entry = catalog.get(model_id).ok_or_else(|| Failure {
+            kind: FailureKind::Input,
+            message: format!("there is no model called {model_id:?} in {INDEX_URL}"),
+        })?;
+        let (source, target) = entry.direction.split_once('-').ok_or_else(|| {
+            model_error(format!(
+                "{model_id}: direction {:?} is not xx-yy",
+                entry.direction
+            ))
+        })?;
+        let mut last_sent = -1.0f64;
+        let files = fetch::model_files(entry, source, target, &mut |loaded, total, cached| {
+            // At most ~100 progress messages per model.
+            let fraction = loaded as f64 / total.max(1) as f64;
+            if fraction - last_sent >= 0.01 || loaded == total {
+                last_sent = fraction;
+                reply.send(Response::Download(DownloadProgress {
+                    model_id: model_id.to_owned(),
+                    loaded,
+                    total,
+                    cached,
+                }));
+            }
+        })
+        .await?;
+        let files = Rc::new(files);
+        this.borrow_mut()
+            .files
+            .insert(model_id.to_owned(), files.clone());
+        Ok(files)
+    }
+
+    pub async fn cpu_model(
+        this: &Rc<RefCell<Hosting>>,
+        model_id: &str,
+        reply: &Reply,
+    ) -> Result<Rc<Translator<CpuBackend>>, Failure> {
+        if let Some(model) = this.borrow().cpu_models.get(model_id) {
+            return Ok(model.clone());
+        }
+        let files = Hosting::files(this, model_id, reply).await?;
+        let start = now_ms();
+        let model = Rc::new(load(&CpuBackend, model_id, &files)?);
+        reply.send(Response::ModelReady {
+            model_id: model_id.to_owned(),
+            backend: BackendKind::Cpu,
+            millis: now_ms() - start,
+        });
+        this.borrow_mut()
+            .cpu_models
+            .insert(model_id.to_owned(), model.clone());
+        Ok(model)
+    }
+
+    /// Err(None): there is no GPU (the reason is in `gpu()`); Err(Some(f)): the model failed.
+    pub async fn gpu_model(
+        this: &Rc<RefCell<Hosting>>,
+        model_id: &str,
+        reply: &Reply,
+    ) -> Result<Rc<Translator<GpuBackend>>, Result<String, Failure>> {
+        if let Some(model) = this.borrow().gpu_models.get(model_id) {
+            return Ok(model.clone());
+        }
+        let gpu = Hosting::gpu(this).await.map_err(Ok)?;
+        let files = Hosting::files(this, model_id, reply).await.map_err(Err)?;
+        let start = now_ms();
+        let model = Rc::new(load(&gpu, model_id, &files).map_err(Err)?);
+        reply.send(Response::ModelReady {
+            model_id: model_id.to_owned(),
+            backend: BackendKind::Gpu,
+            millis: now_ms() - start,
+        });
+        this.borrow_mut()
+            .gpu_models
+            .insert(model_id.to_owned(), model.clone());
+        Ok(model)
+    }
+}
+
+fn load<B: seq2seq_core::backend::Backend>(
+    b: &B,
+    model_id: &str,
+    files: &ModelFiles,
+) -> Result<Translator<B>, Failure> {
+    let config = TranslatorConfig::from_json(&files.config)
+        .map_err(|e| model_error(format!("models/{model_id}/config.json: {e}")))?;
+    if config.id != model_id {
+        return Err(model_error(format!(
+            "models/{model_id}/config.json describes {:?}, not {model_id:?}",
+            config.id
+        )));
+    }
+    Translator::load(
+        b,
+        &files.config,
+        &files.weights,
+        &files.source_tokenizer,
+        &files.target_tokenizer,
+    )
+    .map_err(|e| model_error(format!("models/{model_id}: {e}")))
+}
