@@ -1,80 +1,106 @@
-//! Browser tests: headless Chromium (Debian's, driven by playwright-core) loads the built page
-//! and must show, for every model family, exactly the tokens that seq2seq-core computes natively.
+//! Browser tests: headless Chromium (Debian's, driven by playwright-core) loads the built page and
+//! runs every view's checks (tests/e2e/views/*.mjs, through tests/e2e/run.mjs), once with WebGPU
+//! (SwiftShader) and once without it (CPU fallback).
 //!
-//! xtask writes the native expectations to artifacts/e2e/expected.json, serves dist/ on a free
-//! local port and runs tests/e2e/smoke.mjs twice: with WebGPU (SwiftShader) and without it.
+//! The translations the page must show come from the translate CLI (`seq2seq-train translate`,
+//! the same seq2seq-core code, natively) for every case in tests/e2e/cases.json; xtask writes
+//! them to artifacts/e2e/expected.json before the browser starts.
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::Stdio;
 
-use anyhow::{Context, Result};
-use serde::Serialize;
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
 
-use crate::demo::{self, DemoOutput};
 use crate::server::StaticServer;
 use crate::util::{self, cmd, repo_root};
 
-/// Must equal the app's `translate::{SEED, MAX_LEN}`; the page shows them and the test compares.
-pub const SEED: u64 = 42;
-pub const MAX_LEN: usize = 12;
+/// The browser test runner.
+pub const RUNNER: &str = "tests/e2e/run.mjs";
 
-/// The article's example sentences the test types in.
-const TEXTS: [&str; 3] = [
-    "I like eating apple",
-    "The Apple is a great company",
-    "A magazine is stuck in the gun.",
-];
-
-#[derive(Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 struct Case {
-    family: String,
+    model: String,
+    beam: usize,
     text: String,
-    expected: DemoOutput,
+    /// The CLI's translation (filled in by xtask).
+    #[serde(default)]
+    output: String,
 }
 
 #[derive(Serialize)]
 struct Expected {
-    seed: u64,
-    max_len: usize,
-    title: &'static str,
     cases: Vec<Case>,
-    /// Inputs the page must refuse with a visible error.
-    bad_inputs: Vec<&'static str>,
 }
 
-/// Every family on the first sentence, and one family per further sentence.
+/// Run the translate CLI once per (model, beam) with all that pair's texts on stdin.
 fn expected() -> Result<Expected> {
-    let mut cases = Vec::new();
-    let mut push = |family: &str, text: &str| -> Result<()> {
-        let expected = demo::random_translation(family, text, SEED, MAX_LEN)
-            .map_err(|err| anyhow::anyhow!("{err}"))
-            .with_context(|| format!("native {family} translation of {text:?} failed"))?;
-        cases.push(Case {
-            family: family.to_owned(),
-            text: text.to_owned(),
-            expected,
-        });
-        Ok(())
-    };
-    for family in demo::FAMILIES {
-        push(family, TEXTS[0])?;
+    let root = repo_root();
+    let path = root.join("tests/e2e/cases.json");
+    let mut cases: Vec<Case> = serde_json::from_str(
+        &std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
+    )
+    .with_context(|| format!("{} is not a list of {{model, beam, text}}", path.display()))?;
+    util::run(&mut cmd("cargo", &["build", "-j2", "-p", "seq2seq-train"]))
+        .context("cannot build the translate CLI")?;
+    let cli = root.join("target/debug/seq2seq-train");
+    let mut groups: BTreeMap<(String, usize), Vec<usize>> = BTreeMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        if case.text.contains('\n') {
+            bail!("case {i}: texts are one line each");
+        }
+        groups
+            .entry((case.model.clone(), case.beam))
+            .or_default()
+            .push(i);
     }
-    for (i, text) in TEXTS.iter().enumerate().skip(1) {
-        push(demo::FAMILIES[(i * 2) % demo::FAMILIES.len()], text)?;
+    for ((model, beam), indices) in groups {
+        let mut child = std::process::Command::new(&cli)
+            .args(["translate", "--model", &model, "--beam", &beam.to_string()])
+            .current_dir(&root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {}", cli.display()))?;
+        let mut input = String::new();
+        for &i in &indices {
+            input += &cases[i].text;
+            input.push('\n');
+        }
+        child
+            .stdin
+            .take()
+            .context("no stdin")?
+            .write_all(input.as_bytes())?;
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            bail!("translate --model {model} --beam {beam} failed");
+        }
+        let text = String::from_utf8(output.stdout)?;
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.len() != indices.len() {
+            bail!(
+                "translate --model {model}: {} lines for {} inputs",
+                lines.len(),
+                indices.len()
+            );
+        }
+        for (&i, line) in indices.iter().zip(lines) {
+            cases[i].output = line.to_owned();
+        }
+        println!("expected: {model} beam {beam}: {} sentences", indices.len());
     }
-    Ok(Expected {
-        seed: SEED,
-        max_len: MAX_LEN,
-        title: "从RNN到Attention · Seq2Seq Playground",
-        cases,
-        bad_inputs: vec!["", "   "],
-    })
+    Ok(Expected { cases })
 }
 
 /// A served dist/ and the expectations file, shared by both browser runs.
 pub struct Fixture {
-    server: StaticServer,
-    expected: PathBuf,
-    artifacts: PathBuf,
+    pub server: StaticServer,
+    pub expected: PathBuf,
+    pub artifacts: PathBuf,
 }
 
 pub fn prepare() -> Result<Fixture> {
@@ -97,17 +123,32 @@ pub fn prepare() -> Result<Fixture> {
 
 /// One browser run: `mode` is "webgpu" (SwiftShader adapter expected) or "cpu" (no adapter).
 pub fn run_mode(fixture: &Fixture, mode: &str) -> Result<()> {
-    let mut command = cmd("node", &["tests/e2e/smoke.mjs"]);
+    run_runner(
+        &fixture.server.url,
+        mode,
+        &fixture.expected,
+        &fixture.artifacts,
+    )
+}
+
+/// Run tests/e2e/run.mjs against `url` (E2E_VIEWS in the environment narrows the views).
+pub fn run_runner(
+    url: &str,
+    mode: &str,
+    expected: &std::path::Path,
+    artifacts: &std::path::Path,
+) -> Result<()> {
+    let mut command = cmd("node", &[RUNNER]);
     command
-        .env("E2E_URL", &fixture.server.url)
+        .env("E2E_URL", url)
         .env("E2E_MODE", mode)
-        .env("E2E_EXPECTED", &fixture.expected)
-        .env("E2E_ARTIFACTS", &fixture.artifacts)
+        .env("E2E_EXPECTED", expected)
+        .env("E2E_ARTIFACTS", artifacts)
         .env("CHROMIUM", crate::setup::chromium_path());
     util::run(&mut command).with_context(|| {
         format!(
             "browser test ({mode}) failed; see the log above and {}",
-            fixture.artifacts.display()
+            artifacts.display()
         )
     })
 }

@@ -136,6 +136,20 @@ pub fn Footer() -> Html {
             app.request(Request::ClearCache);
         })
     };
+    let lose_gpu = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            app.request(Request::LoseGpu);
+        })
+    };
+    let adapter = match &app.state.backends {
+        Some(info) => info.gpu_adapter.clone().unwrap_or_else(|| {
+            info.gpu_unavailable
+                .clone()
+                .unwrap_or_else(|| "no WebGPU".to_owned())
+        }),
+        None => "…".to_owned(),
+    };
     let attribution = app
         .state
         .catalog()
@@ -158,6 +172,15 @@ pub fn Footer() -> Html {
                 { " · " }
                 <a href="embed-example.html">{ tr(lang, "嵌入到博客", "Embed in a blog") }</a>
             </p>
+            <details class="diagnostics">
+                <summary>{ tr(lang, "诊断", "Diagnostics") }</summary>
+                <p>{ "WebGPU: " }<span id="adapter-name">{ adapter }</span></p>
+                <p>
+                    <button class="small" id="lose-gpu" onclick={lose_gpu}>{ tr(lang, "模拟 GPU 丢失", "Simulate a lost GPU") }</button>
+                    { " " }{ tr(lang, "（销毁 GPU 设备：下一次 GPU 计算会失败，页面应改用 CPU 并说明原因）",
+                        "(destroys the GPU device: the next GPU run fails, and the page should fall back to the CPU and say so)") }
+                </p>
+            </details>
         </footer>
     }
 }

@@ -126,16 +126,22 @@ pub async fn model_files(
         let key = format!("{url}?v={}", entry.sha256);
         let total = loaded + entry.bytes;
         let is_weights = name == "model.safetensors";
-        let (data, cached) = read_file(cache.as_ref(), &url, &key, &mut |got, _len, cached| {
+        let mut progress = |got: u64, _len: u64, cached: bool| {
             if is_weights {
                 on_progress(loaded + got, total.max(loaded + got), cached);
             }
-        })
-        .await?;
-        all_cached &= cached;
-        loaded += data.len() as u64;
-        if name == "model.safetensors" {
-            let digest = hex(&Sha256::digest(&data));
+        };
+        let (mut data, mut cached) = read_file(cache.as_ref(), &url, &key, &mut progress).await?;
+        if is_weights {
+            let mut digest = hex(&Sha256::digest(&data));
+            if digest != entry.sha256 && cached {
+                // A damaged cache entry: drop it and download afresh (stored again if good).
+                if let Some(cache) = &cache {
+                    let _ = JsFuture::from(cache.delete_with_str(&key)).await;
+                }
+                (data, cached) = read_file(cache.as_ref(), &url, &key, &mut progress).await?;
+                digest = hex(&Sha256::digest(&data));
+            }
             if digest != entry.sha256 {
                 if let Some(cache) = &cache {
                     let _ = JsFuture::from(cache.delete_with_str(&key)).await;
@@ -151,6 +157,8 @@ pub async fn model_files(
                 )));
             }
         }
+        all_cached &= cached;
+        loaded += data.len() as u64;
         bytes.push(data);
     }
     on_progress(loaded, loaded, all_cached);

@@ -1,0 +1,209 @@
+// The Translate view, and what holds across the app: translations equal the CLI's, heatmap rows
+// sum to 1, the badge names the backend that ran, URL state round-trips, embed mode, bad input
+// gives clear messages and loses nothing, bad model files are reported, a lost GPU falls back to
+// the CPU and says so, and the page stays responsive during a long translation.
+
+export const view = 'translate';
+
+const APPLE = 'I like eating apple';
+const WHO = '我是谁';
+const CAT = 'The cat sat on the mat';
+
+function query(params) {
+  return `?${new URLSearchParams(params).toString()}`;
+}
+
+async function cardText(page, model) {
+  return (await page.locator(`article.result[data-model="${model}"] .translation`).innerText()).trim();
+}
+
+/** Every heatmap row inside `root` sums to 1 (±1e-3); returns the number of rows checked. */
+async function heatmapRowsSumToOne(t, selector) {
+  const sums = await t.page.$$eval(`${selector} svg.heatmap-svg rect.cell`, (cells) => {
+    const rows = {};
+    for (const c of cells) {
+      const key = `${c.closest('svg').id}/${c.dataset.row}`;
+      rows[key] = (rows[key] ?? 0) + Number(c.dataset.value);
+    }
+    return rows;
+  });
+  const entries = Object.entries(sums);
+  t.assert(entries.length > 0, `no heatmap cells under ${selector}`);
+  for (const [row, sum] of entries) t.assert(Math.abs(sum - 1) < 1e-3, `heatmap row ${row} sums to ${sum}`);
+  return entries.length;
+}
+
+export async function run(t) {
+  const { page } = t;
+
+  // 1. Two models side by side, greedy, on the backend of this run.
+  await t.open(query({ backend: t.backend, text: APPLE, models: 'gru-attn,transformer' }));
+  await t.translationsSettled();
+  for (const model of ['gru-attn-en-zh', 'transformer-en-zh']) {
+    const shown = await cardText(page, model);
+    t.assert(shown === t.expected(model, 1, APPLE), `${model}: page shows ${shown}, CLI says ${t.expected(model, 1, APPLE)}`);
+    const ran = await page.locator(`article.result[data-model="${model}"] .badge[data-backend]`).getAttribute('data-backend');
+    t.assert(ran === t.backend, `${model} ran on ${ran}, asked for ${t.backend}`);
+  }
+  const rows = await heatmapRowsSumToOne(t, 'article.result[data-model="gru-attn-en-zh"]');
+  await heatmapRowsSumToOne(t, 'article.result[data-model="transformer-en-zh"]');
+  t.log(`gru-attn heatmap: ${rows} rows, each sums to 1`);
+  const badge = await page.locator('.header .badge[data-backend]').getAttribute('data-backend');
+  t.assert(badge === t.backend, `header badge says ${badge}`);
+  // Hovering a source token highlights its column.
+  await page.locator('article.result[data-model="gru-attn-en-zh"] text.col-label').first().hover();
+  const outlined = await page.locator('article.result[data-model="gru-attn-en-zh"] rect.cell[stroke]').count();
+  t.assert(outlined > 0, 'hovering a source token highlights its column');
+  await t.screenshot('side-by-side');
+
+  // 2. Every family, zh→en, in one page.
+  await t.open(query({ backend: t.backend, text: WHO, dir: 'zh-en', models: 'rnn,gru,lstm,gru-attn,transformer' }));
+  await t.translationsSettled(90000);
+  for (const family of ['rnn', 'gru', 'lstm', 'gru-attn', 'transformer']) {
+    const model = `${family}-zh-en`;
+    const shown = await cardText(page, model);
+    t.assert(shown === t.expected(model, 1, WHO), `${model}: page shows ${shown}, CLI says ${t.expected(model, 1, WHO)}`);
+  }
+  t.assert(await page.locator('.no-attention').count() === 3, 'the three fixed-context models say they have no attention');
+
+  // 3. Beam search: the CLI's beam-4 output and a beam tree with the chosen path.
+  await t.open(query({ backend: t.backend, text: CAT, models: 'transformer', beam: '4' }));
+  await t.translationsSettled();
+  const beamShown = await cardText(page, 'transformer-en-zh');
+  t.assert(beamShown === t.expected('transformer-en-zh', 4, CAT), `beam 4: page ${beamShown}, CLI ${t.expected('transformer-en-zh', 4, CAT)}`);
+  t.assert(await page.locator('.beam-tree .beam-node').count() > 4, 'beam tree drawn');
+  t.assert(await page.locator('.beam-tree .beam-node[data-best="true"]').count() > 0, 'beam tree marks the chosen path');
+  await t.screenshot('beam');
+
+  // 4. URL state round-trip through the controls.
+  await page.selectOption('#beam-select', '2');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('beam') === '2');
+  await page.click('#swap-direction');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('dir') === 'zh-en');
+  await page.click('.lang-toggle');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('lang') === 'en');
+  t.assert((await page.locator('#translate-button').innerText()).trim() === 'Translate', 'English UI after the toggle');
+  const saved = await page.evaluate(() => location.search);
+  await page.reload();
+  await page.waitForSelector('#app .page main.view');
+  t.assert(await page.evaluate(() => location.search) === saved, 'reload keeps the state');
+  t.assert(await page.locator('#beam-select').inputValue() === '2', 'beam restored from the URL');
+  t.assert((await page.locator('#source-lang').innerText()).trim() === 'Chinese', 'direction restored from the URL');
+  await page.click('nav.tabs a.tab:nth-child(2)');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('view') === 'step');
+  await page.goBack();
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('view'));
+  t.assert(await page.locator('main.view .text-input').count() === 1, 'back button returns to the Translate view');
+
+  // 5. Embed mode: no chrome, usable at 640×400.
+  await page.setViewportSize({ width: 640, height: 400 });
+  await t.open(query({ backend: t.backend, text: APPLE, models: 'gru-attn', embed: '1' }));
+  await t.translationsSettled();
+  t.assert(await page.locator('.header').count() === 0 && await page.locator('.footer').count() === 0, 'embed hides the chrome');
+  t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'embed translates');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  t.assert(overflow <= 1, `embed at 640 px scrolls sideways by ${overflow} px`);
+  await t.screenshot('embed-640x400');
+  await page.setViewportSize({ width: 1100, height: 900 });
+
+  // 6. Bad input: clear messages, nothing lost.
+  await t.open(query({ backend: t.backend, models: 'gru-attn' }));
+  await t.translationsSettled();
+  const box = page.locator('#source-text');
+  await box.fill('   ');
+  t.assert(await page.locator('#translate-button').isDisabled(), 'whitespace only: button disabled');
+  t.assert((await page.locator('#input-error').innerText()).length > 0, 'whitespace only: message shown');
+  const huge = 'the cat sat on the mat '.repeat(435).slice(0, 10000);
+  await box.fill(huge);
+  t.assert((await box.inputValue()).length === 10000, '10,000 characters stay in the box');
+  t.assert((await page.locator('#input-error').innerText()).includes('10000'), '10,000 characters: the message names the count');
+  t.assert(await page.locator('#translate-button').isDisabled(), '10,000 characters: not sent');
+  for (const [text, dir] of [
+    ['I like 🍎 and 🐱!', 'en-zh'], ['cafe\u0301 na\u0308ive', 'en-zh'], ['مرحبا بالعالم', 'en-zh'],
+    ['tab\there\u0007bell', 'en-zh'], ['I like 苹果', 'en-zh'], ['我們喜歡蘋果', 'zh-en'], ['?!…', 'en-zh'],
+    ['x', 'en-zh'], ['Zyxwvutqponm flibbertigibbet', 'en-zh'],
+  ]) {
+    await t.open(query({ backend: t.backend, models: 'gru-attn', dir, text }));
+    await t.translationsSettled();
+    const state = await page.locator('article.result').getAttribute('data-state');
+    const shown = state === 'done' ? await cardText(page, `gru-attn-${dir}`) : await page.locator('article.result .failure').innerText();
+    t.assert(state === 'done' || shown.length > 10, `${JSON.stringify(text)}: ${state} without a clear message`);
+    t.assert(await box.inputValue() === text, `${JSON.stringify(text)}: the text box keeps the input`);
+    t.log(`${JSON.stringify(text)} → ${state}: ${shown}`);
+  }
+
+  // 7. The page stays responsive during a long translation (inference runs in the worker).
+  const long = 'The cat sat on the mat and the dog ate my homework while Tom was reading a book. '.repeat(6).slice(0, 495);
+  await t.open(query({ backend: 'cpu', models: 'rnn,gru,lstm,gru-attn,transformer', beam: '8' }));
+  await t.translationsSettled();
+  await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    const tick = (now) => { window.__gaps.push(now - last); last = now; if (window.__gaps.length < 100000) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await box.fill(long);
+  await page.click('#translate-button');
+  const started = Date.now();
+  await t.translationsSettled(120000);
+  const worst = await page.evaluate(() => Math.max(...window.__gaps.slice(1)));
+  t.log(`long input (${long.length} chars, 5 models, beam 8): ${Date.now() - started} ms, longest frame gap ${worst.toFixed(0)} ms`);
+  t.assert(worst < 250, `the page froze for ${worst} ms during a long translation`);
+
+  // 8. Model files that are missing, or HTML instead of weights: a clear message per model.
+  t.allow(/HTTP 404 for .*rnn-en-zh\/model\.safetensors/);
+  await t.context.route('**/models/rnn-en-zh/model.safetensors*', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await t.context.route('**/models/lstm-en-zh/model.safetensors*', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>Oops</body></html>' }));
+  await t.open(query({ backend: t.backend, models: 'rnn,lstm,gru-attn', text: APPLE }));
+  await t.translationsSettled();
+  const missing = await page.locator('article.result[data-model="rnn-en-zh"] .failure').innerText();
+  t.assert(missing.includes('404'), `missing weights: ${missing}`);
+  const html = await page.locator('article.result[data-model="lstm-en-zh"] .failure').innerText();
+  t.assert(html.includes('catalogue'), `HTML instead of weights: ${html}`);
+  t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'the other models still work');
+  await t.screenshot('bad-model-files');
+  await t.context.unroute('**/models/rnn-en-zh/model.safetensors*');
+  await t.context.unroute('**/models/lstm-en-zh/model.safetensors*');
+
+  // 9. A damaged cache entry is replaced by a fresh download.
+  const damaged = await page.evaluate(async () => {
+    if (!('caches' in self)) return 'no Cache API';
+    const index = await (await fetch('models/index.json')).json();
+    const entry = index.models.find((m) => m.id === 'gru-en-zh');
+    const cache = await caches.open('seq2seq-models-v1');
+    const key = new URL(`models/gru-en-zh/model.safetensors?v=${entry.sha256}`, location.href).toString();
+    await cache.put(key, new Response(new Uint8Array([1, 2, 3, 4])));
+    return 'ok';
+  });
+  t.assert(damaged === 'ok', `could not damage the cache: ${damaged}`);
+  await t.open(query({ backend: 'cpu', models: 'gru', text: APPLE }));
+  await t.translationsSettled();
+  t.assert(await cardText(page, 'gru-en-zh') === t.expected('gru-en-zh', 1, APPLE), 'a damaged cached model is downloaded again');
+
+  // 10. GPU: lost mid-session → the CPU takes over and the page says so. Without WebGPU: asking
+  //     for the GPU runs on the CPU, with the reason.
+  if (t.mode === 'webgpu') {
+    await t.open(query({ backend: 'gpu', models: 'gru-attn', text: APPLE }));
+    await t.translationsSettled();
+    t.assert(await page.locator('article.result .badge').getAttribute('data-backend') === 'gpu', 'first run on the GPU');
+    await page.click('.diagnostics summary');
+    await page.click('#lose-gpu');
+    await page.waitForTimeout(300);
+    await box.fill(CAT);
+    await page.click('#translate-button');
+    await t.translationsSettled();
+    const after = page.locator('article.result .badge');
+    t.assert(await after.getAttribute('data-backend') === 'cpu', 'after the GPU was lost the CPU ran');
+    t.assert((await after.getAttribute('title')).length > 0, 'the badge says why');
+    t.assert(await page.locator('.notice').count() > 0, 'a notice says the GPU was lost');
+    t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, CAT), 'CPU fallback translates correctly');
+    await t.screenshot('gpu-lost');
+  } else {
+    await t.open(query({ backend: 'gpu', models: 'gru-attn', text: APPLE }));
+    await t.translationsSettled();
+    const fallback = page.locator('article.result .badge');
+    t.assert(await fallback.getAttribute('data-backend') === 'cpu', 'no WebGPU: the CPU ran');
+    t.assert((await fallback.getAttribute('title')).includes('WebGPU'), 'no WebGPU: the badge says why');
+  }
+}
