@@ -6,10 +6,13 @@
 //!
 //! The other subcommands are the pieces of those two.
 
+mod budget;
 mod csp;
+mod deny;
 mod e2e;
 mod server;
 mod setup;
+mod subpath;
 mod test;
 mod util;
 
@@ -45,6 +48,10 @@ enum Command {
         /// Serve the existing dist/ without set-up or build.
         #[arg(long)]
         no_build: bool,
+        /// URL prefix to serve dist/ under, as a static host serving a sub-path would
+        /// (e.g. /playground/).
+        #[arg(long, default_value = "/")]
+        base: String,
     },
     /// Set up, then run every check: fmt, clippy (native + wasm32), tests, release build, browser tests.
     Test {
@@ -54,6 +61,12 @@ enum Command {
     },
     /// Browser tests only, against the existing dist/ (headless Chromium, with and without WebGPU).
     E2e,
+    /// Size budgets of the existing dist/ and www/models/ (wasm, first load, models).
+    Budget,
+    /// `cargo deny`: licenses, bans, sources and advisories (policy: deny.toml).
+    Deny,
+    /// The browser test against the existing dist/ served under /playground/.
+    Subpath,
     /// Post-build hook run by trunk: add the sha256 of each inline script to the page's CSP.
     #[command(hide = true)]
     CspHash {
@@ -71,14 +84,18 @@ fn main() -> ExitCode {
             port,
             host,
             no_build,
+            base,
         } => {
             if !no_build {
                 setup::run().and_then(|()| test::trunk_build())?;
             }
-            server::serve_forever(&util::repo_root().join("dist"), &host, port)
+            server::serve_forever(&util::repo_root().join("dist"), &host, port, &base)
         }
         Command::Test { skip } => test::run(&skip),
         Command::E2e => e2e::run(),
+        Command::Budget => budget::run(),
+        Command::Deny => deny::run(),
+        Command::Subpath => subpath::run(),
         Command::CspHash { dir } => csp::run(dir),
     });
     match result {

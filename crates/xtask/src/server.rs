@@ -1,5 +1,7 @@
 //! A small static file server for dist/ (tiny_http): correct MIME types (application/wasm
-//! included), no caching, nothing outside the served folder.
+//! included), no caching, nothing outside the served folder. It can serve the folder under a
+//! sub-path (`/playground/`), as a static host such as GitHub Pages does for a project site, so
+//! the tests can check that the page uses relative URLs only.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -14,12 +16,41 @@ const THREADS: usize = 4;
 pub struct StaticServer {
     server: Arc<Server>,
     threads: Vec<JoinHandle<()>>,
+    /// The page's URL, ending with the served prefix (`http://127.0.0.1:PORT/playground/`).
     pub url: String,
 }
 
+/// A URL prefix: `/`, or `/name/…/` with a slash at both ends.
+pub fn normalize_prefix(prefix: &str) -> Result<String> {
+    let inner = prefix.trim_matches('/');
+    if inner.is_empty() {
+        return Ok("/".to_owned());
+    }
+    let ok = inner.split('/').all(|part| {
+        !part.is_empty()
+            && part != "."
+            && part != ".."
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    });
+    if !ok {
+        bail!("bad URL prefix {prefix:?}: use letters, digits, '-', '_' or '.', like /playground/");
+    }
+    Ok(format!("/{inner}/"))
+}
+
 impl StaticServer {
-    /// Serve `root` on `host:port` (port 0: any free port), logging requests when `log`.
+    /// Serve `root` at `/` on `host:port` (port 0: any free port), logging requests when `log`.
     pub fn start(root: &Path, host: &str, port: u16, log: bool) -> Result<Self> {
+        Self::start_at(root, host, port, log, "/")
+    }
+
+    /// Serve `root` under the URL prefix `prefix` (e.g. `/playground/`): `prefix` + path names
+    /// the file `root/path`, the prefix without its final slash redirects to it, and every
+    /// other path is 404.
+    pub fn start_at(root: &Path, host: &str, port: u16, log: bool, prefix: &str) -> Result<Self> {
+        let prefix = normalize_prefix(prefix)?;
         let root = root
             .canonicalize()
             .with_context(|| format!("{} does not exist: build first", root.display()))?;
@@ -34,15 +65,16 @@ impl StaticServer {
             .map(|addr| addr.port())
             .context("the server has no IP address")?;
         let shown_host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
-        let url = format!("http://{shown_host}:{port}/");
+        let url = format!("http://{shown_host}:{port}{prefix}");
         let server = Arc::new(server);
         let threads = (0..THREADS)
             .map(|_| {
                 let server = Arc::clone(&server);
                 let root = root.clone();
+                let prefix = prefix.clone();
                 std::thread::spawn(move || {
                     for request in server.incoming_requests() {
-                        handle(&root, request, log);
+                        handle(&root, &prefix, request, log);
                     }
                 })
             })
@@ -66,9 +98,9 @@ impl Drop for StaticServer {
     }
 }
 
-/// `cargo xtask serve`: serve until interrupted.
-pub fn serve_forever(root: &Path, host: &str, port: u16) -> Result<()> {
-    let server = StaticServer::start(root, host, port, true)?;
+/// `cargo xtask serve`: serve until interrupted, under the URL prefix `base` (`/` or `/name/`).
+pub fn serve_forever(root: &Path, host: &str, port: u16, base: &str) -> Result<()> {
+    let server = StaticServer::start_at(root, host, port, true, base)?;
     crate::util::banner(&format!("serving {} at {}", root.display(), server.url));
     println!("Open {}  (Ctrl+C to stop)", server.url);
     loop {
@@ -135,16 +167,62 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
 }
 
-fn handle(root: &Path, request: Request, log: bool) {
+/// Where a request URL falls relative to the served prefix.
+#[derive(Debug, PartialEq)]
+pub enum Routed<'a> {
+    /// Inside: the URL with the prefix replaced by `/`.
+    Inside(&'a str),
+    /// The prefix without its final slash (`/playground`): redirect to the prefix.
+    Redirect,
+    /// Outside the prefix.
+    Outside,
+}
+
+pub fn route<'a>(prefix: &str, url: &'a str) -> Routed<'a> {
+    if prefix == "/" {
+        return Routed::Inside(url);
+    }
+    if let Some(rest) = url.strip_prefix(prefix) {
+        // Keep the leading slash: "/playground/x" → "/x".
+        debug_assert!(url.len() == prefix.len() + rest.len());
+        return Routed::Inside(&url[prefix.len() - 1..]);
+    }
+    let bare = &prefix[..prefix.len() - 1];
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if path == bare {
+        Routed::Redirect
+    } else {
+        Routed::Outside
+    }
+}
+
+fn handle(root: &Path, prefix: &str, request: Request, log: bool) {
     let url = request.url().to_owned();
     let method = request.method().clone();
-    let status = respond(root, request, &method, &url);
+    let status = match route(prefix, &url) {
+        Routed::Inside(inner) => respond(root, request, &method, inner, &url),
+        Routed::Redirect => {
+            let query = url.find('?').map_or("", |i| &url[i..]);
+            let location = format!("{prefix}{query}");
+            let _ =
+                request.respond(Response::empty(301).with_header(header("Location", &location)));
+            301
+        }
+        Routed::Outside => {
+            let _ = request.respond(
+                Response::from_string("not found (outside the served prefix)")
+                    .with_status_code(404),
+            );
+            404
+        }
+    };
     if log {
         println!("{method} {url} {status}");
     }
 }
 
-fn respond(root: &Path, request: Request, method: &Method, url: &str) -> u16 {
+/// `url`: the path inside the served folder; `original`: the URL as requested (for redirects).
+fn respond(root: &Path, request: Request, method: &Method, url: &str, original: &str) -> u16 {
     if *method != Method::Get && *method != Method::Head {
         let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
         return 405;
@@ -155,7 +233,7 @@ fn respond(root: &Path, request: Request, method: &Method, url: &str) -> u16 {
     };
     if file.is_dir() {
         // Directory without a trailing slash: redirect so relative URLs resolve inside it.
-        let path = url.split(['?', '#']).next().unwrap_or("/");
+        let path = original.split(['?', '#']).next().unwrap_or("/");
         let response = Response::empty(301).with_header(header("Location", &format!("{path}/")));
         let _ = request.respond(response);
         return 301;
@@ -202,6 +280,74 @@ mod tests {
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(root, "/bad%zz"), None);
+    }
+
+    #[test]
+    fn prefixes_are_normalised() {
+        assert_eq!(normalize_prefix("").unwrap(), "/");
+        assert_eq!(normalize_prefix("/").unwrap(), "/");
+        assert_eq!(normalize_prefix("playground").unwrap(), "/playground/");
+        assert_eq!(normalize_prefix("/a/b-c_1.2/").unwrap(), "/a/b-c_1.2/");
+        assert!(normalize_prefix("/../x/").is_err());
+        assert!(normalize_prefix("/a//b/").is_err());
+        assert!(normalize_prefix("/a b/").is_err());
+    }
+
+    #[test]
+    fn routes_under_a_prefix() {
+        let p = "/playground/";
+        assert_eq!(route(p, "/playground/"), Routed::Inside("/"));
+        assert_eq!(
+            route(p, "/playground/app_bg.wasm?v=1"),
+            Routed::Inside("/app_bg.wasm?v=1")
+        );
+        assert_eq!(
+            route(p, "/playground/models/index.json"),
+            Routed::Inside("/models/index.json")
+        );
+        assert_eq!(route(p, "/playground"), Routed::Redirect);
+        assert_eq!(route(p, "/playground?view=step"), Routed::Redirect);
+        assert_eq!(route(p, "/"), Routed::Outside);
+        assert_eq!(route(p, "/index.html"), Routed::Outside);
+        assert_eq!(route(p, "/playgroundx/"), Routed::Outside);
+        assert_eq!(route("/", "/index.html"), Routed::Inside("/index.html"));
+    }
+
+    /// A real server under /playground/: files inside, redirects, 404 outside.
+    #[test]
+    fn serves_under_a_prefix() {
+        use std::io::{Read, Write};
+        let root = std::env::temp_dir().join(format!("xtask-prefix-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("models")).unwrap();
+        std::fs::write(root.join("index.html"), "<p>page</p>").unwrap();
+        std::fs::write(root.join("models/index.json"), "{}").unwrap();
+        let server = StaticServer::start_at(&root, "127.0.0.1", 0, false, "playground").unwrap();
+        assert!(server.url.ends_with("/playground/"), "{}", server.url);
+        let addr = server.url["http://".len()..]
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let get = |path: &str| {
+            let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+            write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+            let mut text = String::new();
+            stream.read_to_string(&mut text).unwrap();
+            text
+        };
+        let page = get("/playground/?view=step");
+        assert!(page.starts_with("HTTP/1.0 200"), "{page}");
+        assert!(page.ends_with("<p>page</p>"), "{page}");
+        assert!(get("/playground/models/index.json").starts_with("HTTP/1.0 200"));
+        let redirect = get("/playground?view=qkv");
+        assert!(redirect.starts_with("HTTP/1.0 301"), "{redirect}");
+        assert!(redirect.contains("/playground/?view=qkv"), "{redirect}");
+        let dir = get("/playground/models");
+        assert!(dir.contains("Location: /playground/models/"), "{dir}");
+        assert!(get("/index.html").starts_with("HTTP/1.0 404"));
+        assert!(get("/playground/../index.html").starts_with("HTTP/1.0 4"));
+        drop(server);
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The verified recipe (see ../shared/GUIDE.md): the wasm32 target; trunk 0.21.14; wasm-bindgen-cli
 //! at exactly Cargo.lock's `wasm-bindgen` version (installed without `--locked`); the npm packages
 //! of package-lock.json (playwright-core, binaryen 132 for wasm-opt); Debian's chromium,
-//! mesa-vulkan-drivers, libvulkan1 (and a CJK font for readable screenshots).
+//! mesa-vulkan-drivers, libvulkan1 (and a CJK font for readable screenshots); cargo-deny and,
+//! where GitHub is reachable, the RustSec advisory database it checks against.
 
 use std::path::Path;
 use std::time::Instant;
@@ -13,6 +14,8 @@ use anyhow::{bail, Context, Result};
 use crate::util::{self, cmd, probe, repo_root};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// Builds with rustc 1.95 (measured: `cargo install` took 6 min 39 s on 2 busy cores).
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
 pub const WASM_OPT_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Chromium for the browser tests, lavapipe (Vulkan on the CPU) for GPU tests without a GPU, and
@@ -38,6 +41,8 @@ pub fn run() -> Result<()> {
     npm_packages()?;
     trunk()?;
     wasm_bindgen()?;
+    cargo_deny()?;
+    advisory_db();
     println!(
         "setup: everything present ({})",
         util::seconds(start.elapsed())
@@ -315,4 +320,63 @@ fn wasm_bindgen() -> Result<()> {
         ],
     ))
     .context("cannot install wasm-bindgen-cli")
+}
+
+fn cargo_deny() -> Result<()> {
+    let expected = format!("cargo-deny {CARGO_DENY_VERSION}");
+    match probe("cargo-deny", &["--version"]) {
+        Some(version) if version == expected => {
+            ok(&expected);
+            return Ok(());
+        }
+        Some(other) => installing(
+            &expected,
+            &format!("(found {other}; cargo install, ~7 min)"),
+        ),
+        None => installing(&expected, "(cargo install, ~7 min)"),
+    }
+    util::run(&mut cmd(
+        "cargo",
+        &[
+            "install",
+            "cargo-deny",
+            "--version",
+            CARGO_DENY_VERSION,
+            "--locked",
+            "--force",
+        ],
+    ))
+    .context("cannot install cargo-deny")
+}
+
+/// The RustSec advisory database for `cargo deny check advisories`: fetched when missing or
+/// older than a day. It is a git repository on GitHub, so a machine that reaches only the
+/// package registries cannot fetch it; that is not a set-up failure (the deny stage reports it).
+fn advisory_db() {
+    const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    if let Some(db) = crate::deny::fetched_db() {
+        let fresh = std::fs::metadata(db.join(".git").join("FETCH_HEAD"))
+            .or_else(|_| std::fs::metadata(db.join(".git").join("HEAD")))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age < MAX_AGE);
+        if fresh {
+            ok("RustSec advisory database (fetched less than a day ago)");
+            return;
+        }
+    }
+    installing("the RustSec advisory database", "(cargo deny fetch db)");
+    let fetched = cmd("cargo", &["deny", "fetch", "db"])
+        .stdin(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if fetched && crate::deny::fetched_db().is_some() {
+        ok("RustSec advisory database");
+    } else {
+        println!(
+            "  ! the RustSec advisory database could not be fetched (github.com unreachable?): \
+             `cargo xtask test` will check licenses, bans and sources, but not advisories"
+        );
+    }
 }

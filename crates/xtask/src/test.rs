@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check in order, stopping at the first failure.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -49,14 +49,17 @@ impl Stages {
 }
 
 /// Stage keys for `cargo xtask test --skip …`, in the order the stages run.
-pub const STAGE_KEYS: [&str; 7] = [
+pub const STAGE_KEYS: [&str; 10] = [
     "setup",
     "fmt",
+    "deny",
     "clippy",
     "clippy-wasm",
     "unit",
     "build",
+    "budget",
     "e2e",
+    "subpath",
 ];
 
 pub fn run(skip: &[String]) -> Result<()> {
@@ -76,6 +79,12 @@ pub fn run(skip: &[String]) -> Result<()> {
             util::run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))
                 .context("formatting differs: run `cargo fmt --all`")
         })?;
+    }
+    if on("deny") {
+        stages.run(
+            "cargo deny (licenses, bans, sources, advisories)",
+            crate::deny::run,
+        )?;
     }
     if on("clippy") {
         stages.run("clippy (native, all targets)", || {
@@ -121,6 +130,12 @@ pub fn run(skip: &[String]) -> Result<()> {
     if on("build") {
         stages.run("trunk build --release", trunk_build)?;
     }
+    if on("budget") {
+        stages.run(
+            "size budgets (wasm, first load, models)",
+            crate::budget::run,
+        )?;
+    }
     if on("e2e") {
         let fixture = stages.run(
             "browser test: expectations + static server",
@@ -132,6 +147,15 @@ pub fn run(skip: &[String]) -> Result<()> {
         stages.run("browser test (CPU fallback: no WebGPU)", || {
             crate::e2e::run_mode(&fixture, "cpu")
         })?;
+    }
+    if on("subpath") {
+        stages.run(
+            &format!(
+                "browser test under a sub-path ({}, CPU)",
+                crate::subpath::PREFIX
+            ),
+            crate::subpath::run,
+        )?;
     }
 
     if skip.is_empty() {
@@ -153,13 +177,6 @@ pub fn trunk_build() -> Result<()> {
     report_sizes(&repo_root().join("dist"))
 }
 
-fn gzipped_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = flate2::read::GzEncoder::new(bytes, flate2::Compression::best());
-    let mut out = Vec::new();
-    encoder.read_to_end(&mut out)?;
-    Ok(out.len())
-}
-
 fn report_sizes(dist: &Path) -> Result<()> {
     let mut total = (0, 0);
     println!("dist/ (first load, without models/):");
@@ -171,7 +188,7 @@ fn report_sizes(dist: &Path) -> Result<()> {
     entries.sort_by_key(|entry| entry.file_name());
     for entry in entries {
         let bytes = std::fs::read(entry.path())?;
-        let gz = gzipped_len(&bytes)?;
+        let gz = crate::budget::gzipped_len(&bytes)?;
         total = (total.0 + bytes.len(), total.1 + gz);
         println!(
             "  {:>10} B raw  {:>10} B gzip  {}",

@@ -15,9 +15,10 @@
 //!
 //! Chinese: Traditional → Simplified ([`to_simplified`]); the ASCII
 //! punctuation marks `, ? ! ; : ( )` become their full-width Chinese forms (`，？！；：（）`; a comma
-//! or colon between two digits, as in "1,000" or "10:30", is kept); "…" is kept (NFKC would turn
-//! it into "..."); spaces next to a Chinese character or Chinese punctuation are dropped
-//! ("我 是 谁" → "我是谁") while spaces between Latin words stay ("我叫 Tom Jackson").
+//! or colon between two digits, as in "1,000" or "10:30" (spaces between them aside), is
+//! kept); "…" is kept (NFKC would turn it into "..."); spaces next to a Chinese character or
+//! Chinese punctuation are dropped ("我 是 谁" → "我是谁") while spaces between Latin words stay
+//! ("我叫 Tom Jackson").
 //!
 //! Normalisation is idempotent: normalising normalised text changes nothing.
 
@@ -28,9 +29,13 @@ use super::Language;
 
 /// Normalises `text` for `language` (see the module documentation). May return an empty string.
 pub fn normalize(language: Language, text: &str) -> String {
+    // Invisible characters go before NFKC as well as after: one between a letter and its
+    // combining mark ("e\u{1}\u{301}") would otherwise block the composition on the first pass
+    // only, and normalisation would not be idempotent (found by fuzz/, tokenizer).
+    let text: String = text.chars().filter_map(clean_char).collect();
     let folded: String = match language {
         Language::En => text.nfkc().collect(),
-        Language::Zh => to_simplified(&nfkc_keeping(text, |c| matches!(c, '…' | '‥'))),
+        Language::Zh => to_simplified(&nfkc_keeping(&text, |c| matches!(c, '…' | '‥'))),
     };
     let chars: Vec<char> = folded.chars().filter_map(clean_char).collect();
     let mut out = String::with_capacity(folded.len());
@@ -44,9 +49,11 @@ pub fn normalize(language: Language, text: &str) -> String {
         let c = match language {
             Language::En => english_char(c),
             Language::Zh => {
+                // Neighbours across spaces: the spaces may be dropped below, and the result must
+                // normalise to itself (NFKC reads a kept "：" back as ":").
                 let between_digits = || {
-                    let before = i.checked_sub(1).and_then(|j| chars.get(j));
-                    let after = chars.get(i + 1);
+                    let before = chars[..i].iter().rev().find(|&&c| c != ' ');
+                    let after = chars[i + 1..].iter().find(|&&c| c != ' ');
                     matches!((before, after), (Some(b), Some(a)) if b.is_ascii_digit() && a.is_ascii_digit())
                 };
                 chinese_char(c, between_digits)
@@ -151,6 +158,7 @@ mod tests {
             "我叫Tom Jackson。"
         );
         assert_eq!(normalize(Language::Zh, "1,000个 10:30"), "1,000个10:30");
+        assert_eq!(normalize(Language::Zh, "10: 30"), "10: 30");
         assert_eq!(normalize(Language::Zh, "好……"), "好……");
         assert_eq!(normalize(Language::Zh, "ｆｏｏ３"), "foo3");
     }
@@ -160,6 +168,11 @@ mod tests {
         for (lang, text) in [
             (Language::En, "Ｔｏｍ’s ３ “cats”…  ok?"),
             (Language::Zh, "我們 喜歡,蘋果?(真的)……1,000 Tom  Jackson"),
+            // Found by fuzz/ (tokenizer): the colon became "：", the spaces around it were
+            // dropped, and the second pass (NFKC "：" → ":", now between digits) kept ":".
+            (Language::Zh, "10:\t\n30 和 1 , 2 和 3： 4"),
+            (Language::En, "cafe\u{1}\u{301} e\u{200B}\u{301} naïve"),
+            (Language::Zh, "e\u{7}\u{301}我"),
         ] {
             let once = normalize(lang, text);
             assert_eq!(normalize(lang, &once), once);
