@@ -212,10 +212,20 @@ pub struct FlashLabRow {
     /// Bytes each needs on the GPU (inputs, outputs and scratch such as the N×N score matrix).
     pub naive_bytes: u64,
     pub flash_bytes: u64,
-    /// max |flash − naive| over the outputs (and vs the CPU where N is small enough).
+    /// max |flash − naive| over the outputs.
     pub max_diff: Option<f32>,
+    /// max |flash − CPU reference| (seq2seq-core's scaled_dot_product_attention), small N only.
+    pub cpu_diff: Option<f32>,
+    /// α rebuilt on the GPU from flash's (m, l) (attention_rebuild), measured at one N only:
+    /// its extra time (median ms) and max |rebuilt α − naive α|.
+    pub rebuild_ms: Option<f64>,
+    pub rebuild_diff: Option<f32>,
     /// The timer used: GPU timestamp queries or wall clock.
     pub timer: String,
+    /// The adapter, its maxStorageBufferBindingSize, and the largest N whose score matrix fits.
+    pub device: String,
+    pub binding_limit: u64,
+    pub naive_max_n: usize,
 }
 
 /// Why a request failed: a category the page can explain, and the detail.

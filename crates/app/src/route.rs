@@ -201,6 +201,8 @@ pub struct UrlState {
     pub token: usize,
     /// Largest N the FlashAttention lab runs up to.
     pub lab_n: usize,
+    /// FlashAttention lab: causal mask on (`causal=1`).
+    pub lab_causal: bool,
     /// What the parser ignored, for a notice (never written back).
     pub warnings: Vec<String>,
 }
@@ -228,6 +230,7 @@ impl Default for UrlState {
             head: None,
             token: 0,
             lab_n: DEFAULT_LAB_N,
+            lab_causal: false,
             warnings: Vec::new(),
         }
     }
@@ -296,6 +299,7 @@ impl UrlState {
                 ),
                 "token" => set(&mut state.token, parse_in(value, 0, 4096)),
                 "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N)),
+                "causal" => set(&mut state.lab_causal, parse_bool(value)),
                 _ => true,
             };
             if !ok {
@@ -360,6 +364,9 @@ impl UrlState {
         }
         if let Some(head) = self.head {
             q.append_pair("head", &head.to_string());
+        }
+        if self.lab_causal {
+            q.append_pair("causal", "1");
         }
         let query = q.finish();
         if query.is_empty() {
@@ -443,6 +450,7 @@ mod tests {
             head: Some(2),
             token: 5,
             lab_n: 4096,
+            lab_causal: true,
             warnings: Vec::new(),
         };
         let query = state.to_query();
@@ -465,6 +473,18 @@ mod tests {
         let state = UrlState::from_query(&format!("text={long}"));
         assert_eq!(state.text.chars().count(), MAX_TEXT_CHARS);
         assert_eq!(state.warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_flash_lab_state_round_trips() {
+        let state = UrlState::from_query("view=flash&n=512&causal=1&step=3");
+        assert_eq!(
+            (state.view, state.lab_n, state.lab_causal, state.step),
+            (View::Flash, 512, true, 3)
+        );
+        assert_eq!(state.to_query(), "?view=flash&step=3&n=512&causal=1");
+        assert!(!UrlState::from_query("causal=0").lab_causal);
+        assert_eq!(UrlState::from_query("causal=x").warnings.len(), 1);
     }
 
     #[test]

@@ -238,7 +238,7 @@ fn ratio(a: f64, b: f64) -> String {
 }
 
 /// Uniform values in [-1, 1) from a small deterministic generator (no rand dependency at run time).
-fn data(seed: u64, shape: &[usize]) -> Tensor {
+pub fn data(seed: u64, shape: &[usize]) -> Tensor {
     let n: usize = shape.iter().product();
     let mut s = seed
         .wrapping_mul(6364136223846793005)

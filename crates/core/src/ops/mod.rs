@@ -4,6 +4,7 @@
 pub mod activation;
 mod attention;
 mod elementwise;
+pub mod flash_trace;
 mod matmul;
 mod norm;
 mod softmax;
