@@ -120,10 +120,11 @@ pub enum Response {
         total: usize,
         label: String,
     },
-    /// Benchmark tables as Markdown, with the device named.
+    /// Benchmark tables as Markdown, with the device named, and the same tables structured.
     BenchReport {
         device: String,
         markdown: String,
+        report: BenchTables,
     },
     /// Something the reader should know that is not an error (e.g. a fallback).
     Notice(String),
@@ -182,8 +183,15 @@ pub struct QkvResult {
     pub layer: usize,
     pub token: usize,
     pub layers: usize,
+    /// d = D / heads, and the scale 1/√d the scores are multiplied by.
+    pub head_dim: usize,
+    pub scale: f32,
+    /// Future positions masked (−∞ before the softmax); false for the encoder.
+    pub causal: bool,
     /// Per head: the query vector of `token` [d], keys and values of every position [S][d].
     pub heads: Vec<QkvHead>,
+    /// Wall time of the computation on the CPU, milliseconds.
+    pub millis: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -199,6 +207,28 @@ pub struct QkvHead {
     pub weights: Vec<f32>,
     /// Σ_j weights_j v_j: [d].
     pub output: Vec<f32>,
+}
+
+/// The benchmark's tables as data (the same as its Markdown).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchTables {
+    /// How GPU times were taken (timestamp queries or wall clock).
+    pub timer: String,
+    /// true: no WebGPU, only the CPU (seq2seq-core in wasm) was timed.
+    pub cpu_only: bool,
+    pub tables: Vec<BenchTable>,
+    /// Results that did not match the CPU reference (should be empty).
+    pub failures: Vec<String>,
+    /// Wall time of the whole run, milliseconds.
+    pub millis: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchTable {
+    pub title: String,
+    pub note: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

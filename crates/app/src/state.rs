@@ -13,8 +13,9 @@ use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
 
 use crate::catalog::Catalog;
 use crate::protocol::{
-    BackendKind, BackendsInfo, DownloadProgress, Envelope, Failure, FlashLabRequest, FlashLabRow,
-    JobId, QkvRequest, QkvResult, Request, Response, TranslateRequest, TranslationDone,
+    BackendKind, BackendsInfo, BenchTables, DownloadProgress, Envelope, Failure, FlashLabRequest,
+    FlashLabRow, JobId, QkvRequest, QkvResult, Request, Response, TranslateRequest,
+    TranslationDone,
 };
 use crate::route::UrlState;
 
@@ -98,8 +99,8 @@ pub struct AppState {
     pub translations: HashMap<TranslateRequest, Rc<TranslationState>>,
     pub qkv: HashMap<QkvRequest, Result<Rc<QkvResult>, Failure>>,
     pub flash_lab: LongRun<Vec<FlashLabRow>>,
-    /// (device, Markdown tables).
-    pub bench: LongRun<Option<(String, String)>>,
+    /// (device, Markdown tables, the same tables structured).
+    pub bench: LongRun<Option<(String, String, Rc<BenchTables>)>>,
     pub jobs: HashMap<JobId, JobKind>,
     pub last_run: Option<LastRun>,
     /// Notices for the reader (fallbacks, cache cleared), newest last.
@@ -241,8 +242,12 @@ impl AppState {
                 _ => {}
             },
             JobKind::Bench if self.bench.job == job => match response {
-                Response::BenchReport { device, markdown } => {
-                    self.bench.result = Some((device, markdown));
+                Response::BenchReport {
+                    device,
+                    markdown,
+                    report,
+                } => {
+                    self.bench.result = Some((device, markdown, Rc::new(report)));
                     self.bench.running = false;
                 }
                 Response::Progress { done, total, label } => {

@@ -11,6 +11,7 @@
 pub mod fixed_context;
 pub mod gru_attention;
 pub mod transformer;
+pub mod transformer_explain;
 
 use serde::{Deserialize, Serialize};
 

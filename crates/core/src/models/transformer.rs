@@ -40,10 +40,10 @@ pub struct TransformerConfig {
 }
 
 pub struct TransformerModel<B: Backend> {
-    b: B,
+    pub(crate) b: B,
     pub config: TransformerConfig,
-    src_embed: Embedding<B>,
-    encoder: Vec<TransformerEncoderLayer<B>>,
+    pub(crate) src_embed: Embedding<B>,
+    pub(crate) encoder: Vec<TransformerEncoderLayer<B>>,
     encoder_norm: LayerNorm<B>,
     tgt_embed: Embedding<B>,
     decoder: Vec<TransformerDecoderLayer<B>>,
@@ -107,7 +107,12 @@ impl<B: Backend> TransformerModel<B> {
     }
 
     /// emb(ids)·√D + PE(start..): [n, D]
-    fn embed(&self, table: &Embedding<B>, ids: &[u32], start: usize) -> Result<B::Tensor> {
+    pub(crate) fn embed(
+        &self,
+        table: &Embedding<B>,
+        ids: &[u32],
+        start: usize,
+    ) -> Result<B::Tensor> {
         let b = &self.b;
         let x = b.scale(&table.forward(b, ids)?, (self.config.dim as f32).sqrt());
         Ok(b.add(

@@ -1,0 +1,238 @@
+//! One encoder self-attention of a [`TransformerModel`], taken apart for the Q/K/V explorer:
+//! for a layer `l` and a query position `i`, per head h (d = D / heads):
+//!
+//!   x      = the input of layer l (emb·√D + PE, then layers 0..l)          [S, D]
+//!   n      = LN1(x)                                   (pre-norm)            [S, D]
+//!   Q, K, V = n W_qᵀ + b_q, n W_kᵀ + b_k, n W_vᵀ + b_v                       [S, D]
+//!   q = Q[i, h·d..(h+1)·d],  k_j = K[j, h·d..], v_j = V[j, h·d..]          [d]
+//!   score_j  = q · k_j
+//!   scaled_j = score_j / √d            (+ mask: −∞ where j > i when causal; the encoder has none)
+//!   w        = softmax(scaled)                                              [S]
+//!   output   = Σ_j w_j v_j                                                  [d]
+//!
+//! The layer then concatenates the heads' outputs, applies `out_proj` and adds the residual.
+//! These are the numbers the model itself computes: the same layers produce x, n, Q, K and V, and
+//! the per-head arithmetic is `ops::scaled_dot_product_attention`'s, one row at a time (tested
+//! against the model's own trace below).
+
+use serde::{Deserialize, Serialize};
+
+use super::transformer::TransformerModel;
+use crate::backend::Backend;
+use crate::ops::softmax_in_place;
+use crate::{Error, Result};
+
+/// One head's part of the attention of one query position.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HeadExplain {
+    /// q_i: [d]
+    pub q: Vec<f32>,
+    /// k_j for every position j: [S][d]
+    pub k: Vec<Vec<f32>>,
+    /// v_j for every position j: [S][d]
+    pub v: Vec<Vec<f32>>,
+    /// q·k_j: [S]
+    pub scores: Vec<f32>,
+    /// q·k_j / √d, with −∞ where the mask hides j: [S]
+    pub scaled: Vec<f32>,
+    /// softmax(scaled): [S], sums to 1; exactly 0 where masked.
+    pub weights: Vec<f32>,
+    /// Σ_j weights_j v_j: [d]
+    pub output: Vec<f32>,
+}
+
+/// The attention of query position `query` in encoder layer `layer`, every head.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttentionExplain {
+    pub layer: usize,
+    pub query: usize,
+    /// Number of encoder layers of the model.
+    pub layers: usize,
+    /// d = D / heads.
+    pub head_dim: usize,
+    /// 1/√d.
+    pub scale: f32,
+    /// Whether future positions (j > query) were masked (false for the encoder).
+    pub causal: bool,
+    pub heads: Vec<HeadExplain>,
+}
+
+impl<B: Backend> TransformerModel<B> {
+    /// Encoder self-attention of source position `query` in layer `layer`, taken apart per head.
+    /// `src`: source ids as the model encodes them (EOS included).
+    pub async fn explain_encoder_attention(
+        &self,
+        src: &[u32],
+        layer: usize,
+        query: usize,
+    ) -> Result<AttentionExplain> {
+        let layers = self.encoder.len();
+        if layer >= layers {
+            return Err(Error::Config(format!(
+                "layer {layer} does not exist: the encoder has {layers} layers"
+            )));
+        }
+        if query >= src.len() {
+            return Err(Error::Config(format!(
+                "token {query} does not exist: the source has {} tokens",
+                src.len()
+            )));
+        }
+        let b = &self.b;
+        let mut x = self.embed(&self.src_embed, src, 0)?; // [S, D]
+        for l in &self.encoder[..layer] {
+            x = l.forward(b, &x, false).0;
+        }
+        let attn = &self.encoder[layer].self_attn;
+        let n = self.encoder[layer].norm1.forward(b, &x); // [S, D]
+        let q = attn.q_proj.forward(b, &n);
+        let (k, v) = attn.keys_values(b, &n);
+        let read = b.read_many(&[&q, &k, &v]).await?;
+        let (q, k, v) = (&read[0], &read[1], &read[2]);
+        let heads = attn.heads;
+        Ok(AttentionExplain {
+            layer,
+            query,
+            layers,
+            head_dim: q.dims2().1 / heads,
+            scale: 1.0 / ((q.dims2().1 / heads) as f32).sqrt(),
+            causal: false,
+            heads: explain_heads(q.row_slice(query), &k.to_rows(), &v.to_rows(), heads, None),
+        })
+    }
+}
+
+/// The per-head arithmetic of scaled dot-product attention for one query row `q` [heads·d] over
+/// keys and values [S][heads·d]; `visible`: with a causal mask, positions 0..=visible only.
+pub fn explain_heads(
+    q: &[f32],
+    k: &[Vec<f32>],
+    v: &[Vec<f32>],
+    heads: usize,
+    visible: Option<usize>,
+) -> Vec<HeadExplain> {
+    let d = q.len() / heads;
+    let scale = 1.0 / (d as f32).sqrt();
+    (0..heads)
+        .map(|h| {
+            let cols = h * d..(h + 1) * d;
+            let q = q[cols.clone()].to_vec();
+            let k: Vec<Vec<f32>> = k.iter().map(|r| r[cols.clone()].to_vec()).collect();
+            let v: Vec<Vec<f32>> = v.iter().map(|r| r[cols.clone()].to_vec()).collect();
+            let scores: Vec<f32> = k
+                .iter()
+                .map(|kj| q.iter().zip(kj).map(|(a, b)| a * b).sum::<f32>())
+                .collect();
+            let scaled: Vec<f32> = scores
+                .iter()
+                .enumerate()
+                .map(|(j, s)| match visible {
+                    Some(last) if j > last => f32::NEG_INFINITY,
+                    _ => s * scale,
+                })
+                .collect();
+            let mut weights = scaled.clone();
+            softmax_in_place(&mut weights);
+            let mut output = vec![0.0f32; d];
+            for (w, vj) in weights.iter().zip(&v) {
+                if *w != 0.0 {
+                    for (o, x) in output.iter_mut().zip(vj) {
+                        *o += w * x;
+                    }
+                }
+            }
+            HeadExplain {
+                q,
+                k,
+                v,
+                scores,
+                scaled,
+                weights,
+                output,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::CpuBackend;
+    use crate::demo::random_translator;
+    use crate::models::{AnyModel, Seq2Seq};
+    use crate::tokenizer::EOS;
+
+    fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+        assert_eq!(a.len(), b.len());
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn explain_matches_the_models_own_encoder_attention() {
+        let t = random_translator("transformer", 7).unwrap();
+        let AnyModel::Transformer(m) = &t.model else {
+            panic!("not a transformer")
+        };
+        let mut src = t.source.encode("the cat sat on the mat").unwrap().ids;
+        src.push(EOS);
+        let s = src.len();
+        let encoded = pollster::block_on(m.encode(&src, true)).unwrap();
+        let traced = &encoded.trace.self_attention; // [L][heads][S][S]
+        let b = CpuBackend;
+        for layer in 0..m.config.encoder_layers {
+            // The layer's own output, row by row: out_proj(attention(LN1 x)) for every query.
+            let mut x = m.embed(&m.src_embed, &src, 0).unwrap();
+            for l in &m.encoder[..layer] {
+                x = l.forward(&b, &x, false).0;
+            }
+            let enc = &m.encoder[layer];
+            let n = enc.norm1.forward(&b, &x);
+            let (k, v) = enc.self_attn.keys_values(&b, &n);
+            let own = enc.self_attn.attend(&b, &n, &k, &v, false, false).output; // [S, D]
+            for i in 0..s {
+                let e = pollster::block_on(m.explain_encoder_attention(&src, layer, i)).unwrap();
+                assert_eq!(e.heads.len(), m.config.heads);
+                assert_eq!(e.head_dim, m.config.dim / m.config.heads);
+                let mut concat = Vec::new();
+                for (h, head) in e.heads.iter().enumerate() {
+                    let d = max_diff(&head.weights, &traced[layer][h][i]);
+                    assert!(
+                        d <= 1e-5,
+                        "layer {layer} head {h} row {i}: weights differ by {d}"
+                    );
+                    let sum: f32 = head.weights.iter().sum();
+                    assert!((sum - 1.0).abs() < 1e-5, "weights sum to {sum}");
+                    for (sc, s) in head.scaled.iter().zip(&head.scores) {
+                        assert!((sc - s * e.scale).abs() <= 1e-6);
+                    }
+                    concat.extend_from_slice(&head.output);
+                }
+                // out_proj of the concatenated head outputs is the layer's attention output.
+                let projected = enc
+                    .self_attn
+                    .out_proj
+                    .forward(&b, &crate::tensor::Tensor::row(concat));
+                let d = max_diff(projected.data(), own.row_slice(i));
+                assert!(d <= 1e-5, "layer {layer} row {i}: output differs by {d}");
+            }
+        }
+        assert!(pollster::block_on(m.explain_encoder_attention(&src, 9, 0)).is_err());
+        assert!(pollster::block_on(m.explain_encoder_attention(&src, 0, s)).is_err());
+    }
+
+    #[test]
+    fn a_causal_mask_hides_the_future() {
+        let q = vec![1.0, 0.5, -0.5, 2.0];
+        let k = vec![vec![1.0, 0.0, 0.0, 1.0]; 3];
+        let v = vec![vec![1.0, 2.0, 3.0, 4.0]; 3];
+        let heads = explain_heads(&q, &k, &v, 2, Some(1));
+        for h in &heads {
+            assert_eq!(h.weights[2], 0.0);
+            assert!(h.scaled[2].is_infinite());
+            assert!((h.weights[0] + h.weights[1] - 1.0).abs() < 1e-6);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// View 6, Benchmarks: with WebGPU, press "run", wait for the tables, and check the device is
+// named and the matmul and attention tables hold numbers (and the ratios are picked out);
+// without WebGPU, the clear no-WebGPU message, and the CPU-only run gives CPU timings.
+export const view = 'bench';
+
+export async function run(t) {
+  await t.open('?view=bench');
+  await t.page.waitForSelector('#bench-run:not([disabled])', { timeout: 30000 });
+  // Never starts by itself.
+  t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'idle', 'the benchmark does not start by itself');
+
+  if (t.mode === 'webgpu') {
+    const adapter = await t.page.$eval('.bench-device', (el) => el.dataset.adapter);
+    t.assert(adapter && adapter.length > 0, `adapter named: ${adapter}`);
+    const software = await t.page.$eval('.bench-device', (el) => el.dataset.software);
+    t.log('adapter', adapter, 'software', software);
+    if (software === 'true') t.assert(await t.page.isVisible('.bench-honest'), 'software adapter: the honest note is shown');
+  } else {
+    t.assert(await t.page.isVisible('.bench-no-gpu'), 'no WebGPU: a clear message');
+  }
+
+  const started = Date.now();
+  await t.page.click('#bench-run');
+  await t.page.waitForSelector('.bench-progress', { timeout: 10000 });
+  const progress = await t.page.textContent('.bench-progress');
+  t.log('progress', progress);
+  t.assert(/\d+(\.\d)? ?(s|秒)/.test(progress), `elapsed time shown: ${progress}`);
+  await t.page.waitForSelector('.bench-view[data-state="done"], .bench-view[data-state="failed"]', { timeout: 120000 });
+  t.log('run took', (Date.now() - started) / 1000, 's');
+  t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'done',
+    `benchmark finished: ${await t.page.textContent('.bench-view .failure').catch(() => '')}`);
+
+  const device = await t.page.textContent('.bench-ran-on .device-name');
+  t.assert(device && device.trim().length > 0, `device named: ${device}`);
+  const tables = await t.page.$$eval('.bench-table', (sections) => sections.map((s) => ({
+    kind: s.dataset.kind,
+    title: s.querySelector('h3').textContent,
+    header: [...s.querySelectorAll('thead th')].map((th) => th.textContent),
+    rows: [...s.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+  })));
+  t.log('tables', tables.map((x) => `${x.kind}: ${x.rows.length} rows`));
+  const numeric = (cell) => /^\s*\d+(\.\d+)?/.test(cell);
+  for (const kind of ['matmul', 'attention']) {
+    const table = tables.find((x) => x.kind === kind);
+    t.assert(table, `a ${kind} table`);
+    t.assert(table.rows.length > 0, `${kind} table has rows`);
+    for (const row of table.rows) {
+      t.assert(row.length === table.header.length, `${kind}: a cell per column`);
+      const ms = table.header.findIndex((h) => /ms/.test(h));
+      t.assert(ms >= 0 && numeric(row[ms]), `${kind}: numeric time cell (${row[ms]})`);
+    }
+  }
+  if (t.mode === 'webgpu') {
+    t.assert(await t.page.$eval('.bench-results', (el) => el.dataset.cpuOnly) === 'false', 'GPU results');
+    const highlights = await t.page.$$eval('.highlight', (hs) => hs.map((h) => h.textContent));
+    t.log('highlights', highlights);
+    t.assert(highlights.some((h) => /tiled|分块/.test(h)) && highlights.some((h) => /[Ff]lash/.test(h)), 'tiled/naive and flash/naive ratios picked out');
+    const matmul = tables.find((x) => x.kind === 'matmul');
+    const ratio = matmul.header.indexOf('tiled / naive');
+    t.assert(ratio >= 0 && matmul.rows.every((r) => /\d/.test(r[ratio])), 'tiled / naive ratio cells');
+    t.assert((await t.page.$$('.bench-results .failure')).length === 0, 'every GPU result matched the CPU reference');
+  } else {
+    t.assert(await t.page.$eval('.bench-results', (el) => el.dataset.cpuOnly) === 'true', 'CPU-only results, said so');
+  }
+  await t.screenshot(t.mode);
+}
