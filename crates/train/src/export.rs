@@ -352,7 +352,7 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
         e.params, e.bytes, e.sha256
     );
     s += &format!(
-        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: save the settings below as `train-config.json`, then `cargo run --release -p seq2seq-train -- train --config-file train-config.json --run-dir {}` and `export --run {}`\n\n```json\n{}\n```\n\n",
+        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: {}\n\n```json\n{}\n```\n\n",
         c.max_tokens, state.step, c.epochs,
         if c.time_budget_minutes > 0.0 {
             format!(" or {} min of training time (the cosine decay follows whichever ends first)", c.time_budget_minutes)
@@ -361,7 +361,12 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
         },
         c.batch_size, c.lr, c.warmup_steps, c.final_lr_ratio,
         c.weight_decay, c.clip, c.dropout, c.label_smoothing, state.train_secs / 60.0,
-        x.weights, run_dir, run_dir,
+        x.weights,
+        if x.notes.is_some() {
+            format!("this run was made in several steps, listed below under the run's notes; its final settings (`{run_dir}/train-config.json`) are")
+        } else {
+            format!("save the settings below as `train-config.json`, then `cargo run --release -p seq2seq-train -- train --config-file train-config.json --run-dir {run_dir}` and `export --run {run_dir}`")
+        },
         serde_json::to_string_pretty(c).unwrap_or_default()
     );
     if let Some(h) = state.history.last() {

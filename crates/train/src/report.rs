@@ -80,3 +80,57 @@ pub fn run(args: &Args) -> Result<()> {
     print!("{}", length_table(&entries));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::Scores;
+
+    fn entry(id: &str, family: &str, direction: &str, buckets: [f64; 4]) -> IndexEntry {
+        let names = ["1-5", "6-10", "11-15", "16+"];
+        IndexEntry {
+            id: id.into(),
+            family: family.into(),
+            direction: direction.into(),
+            source_language: direction[..2].into(),
+            target_language: direction[3..].into(),
+            params: 1,
+            bytes: 1,
+            sha256: String::new(),
+            files: Vec::new(),
+            training_secs: 0.0,
+            dev: Scores::default(),
+            test: Scores {
+                sentences: 40,
+                bleu: 0.0,
+                chrf: 0.0,
+                bleu_by_bucket: names
+                    .iter()
+                    .zip(buckets)
+                    .map(|(n, b)| (n.to_string(), 10, b))
+                    .collect(),
+            },
+            test_bleu_by_bucket: Vec::new(),
+            beam: 4,
+        }
+    }
+
+    #[test]
+    fn kept_share_is_bucket_over_short_bleu() {
+        let t = length_table(&[
+            entry("gru-zh-en", "gru", "zh-en", [20.0, 15.0, 10.0, 5.0]),
+            entry(
+                "transformer-en-zh",
+                "transformer",
+                "en-zh",
+                [30.0, 24.0, 15.0, 9.0],
+            ),
+        ]);
+        let rows: Vec<&str> = t.lines().skip(2).collect();
+        // Grouped by direction: en-zh first.
+        assert!(rows[0].starts_with("| en-zh | transformer-en-zh | attention |"));
+        assert!(rows[0].ends_with("| 80 % | 50 % | 30 % |"), "{}", rows[0]);
+        assert!(rows[1].starts_with("| zh-en | gru-zh-en | fixed c |"));
+        assert!(rows[1].ends_with("| 75 % | 50 % | 25 % |"), "{}", rows[1]);
+    }
+}
