@@ -40,6 +40,9 @@ pub struct Scores {
     pub bleu: f64,
     pub chrf: f64,
     pub sentences: usize,
+    /// Per source-length bucket: (bucket, sentences in it, BLEU); empty in older catalogues.
+    #[serde(default)]
+    pub bleu_by_bucket: Vec<(String, usize, f64)>,
 }
 
 impl Catalog {
