@@ -83,6 +83,11 @@ async fn lab(gpu: &Gpu, reply: &Reply, request: &FlashLabRequest) -> GpuResult<(
         "wall clock (submit → read-back)".to_owned()
     };
     let limit = ctx.max_binding_bytes();
+    // Browsers may hide the adapter's name (an empty name reads "(BrowserWebGpu, …)").
+    let device = match ctx.adapter_info().name.as_str() {
+        "" => format!("WebGPU adapter {}", ctx.describe()),
+        _ => ctx.describe(),
+    };
     let max_n = naive_max_n(limit, heads);
     let rebuild_n = request
         .lengths
@@ -185,7 +190,7 @@ async fn lab(gpu: &Gpu, reply: &Reply, request: &FlashLabRequest) -> GpuResult<(
             rebuild_ms,
             rebuild_diff,
             timer: timer.clone(),
-            device: ctx.describe(),
+            device: device.clone(),
             binding_limit: limit,
             naive_max_n: max_n,
         }));

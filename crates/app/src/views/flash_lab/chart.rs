@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::{fmt_bytes, fmt_ms};
+use super::fmt_bytes;
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
@@ -22,6 +22,27 @@ const LEFT: f64 = 62.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 40.0;
+
+/// A decade of milliseconds: "0.01", "1", "1000".
+fn decade_ms(v: f64) -> String {
+    if v >= 1.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{}", (v * 1e6).round() / 1e6)
+    }
+}
+
+/// A decade of bytes in decimal units: "100 kB", "1 MB", "10 GB".
+fn decade_bytes(v: f64) -> String {
+    let e = v.log10().round() as i32;
+    let (unit, base) = match e {
+        ..=2 => ("B", 0),
+        3..=5 => ("kB", 3),
+        6..=8 => ("MB", 6),
+        _ => ("GB", 9),
+    };
+    format!("{} {unit}", 10u64.pow((e - base).max(0) as u32))
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LabChartProps {
@@ -165,7 +186,7 @@ pub fn LabChart(props: &LabChartProps) -> Html {
         });
         html! {
             <g>
-                { frame(&time_panel, &axis, |v| fmt_ms(v).replace(" ms", "")) }
+                { frame(&time_panel, &axis, decade_ms) }
                 { series(&naive, NAIVE, false, "series-naive-time") }
                 { series(&flash, FLASH, false, "series-flash-time") }
                 { for fails }
@@ -225,7 +246,7 @@ pub fn LabChart(props: &LabChartProps) -> Html {
         });
         html! {
             <g>
-                { frame(&mem_panel, &axis, |v| fmt_bytes(v as u64).replace(".0 ", " ")) }
+                { frame(&mem_panel, &axis, decade_bytes) }
                 { for limit_line }
                 { series(&refused, NAIVE, true, "series-naive-refused") }
                 { series(&ran, NAIVE, false, "series-naive-memory") }
