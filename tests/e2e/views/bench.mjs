@@ -10,8 +10,9 @@ export async function run(t) {
   t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'idle', 'the benchmark does not start by itself');
 
   if (t.mode === 'webgpu') {
-    const adapter = await t.page.$eval('.bench-device', (el) => el.dataset.adapter);
-    t.assert(adapter && adapter.length > 0, `adapter named: ${adapter}`);
+    // Browsers may blank the adapter's name (privacy); the report names the device after the run.
+    const adapter = await t.page.$eval('.bench-device', (el) => el.textContent);
+    t.assert(adapter && adapter.length > 0, `adapter shown: ${adapter}`);
     const software = await t.page.$eval('.bench-device', (el) => el.dataset.software);
     t.log('adapter', adapter, 'software', software);
     if (software === 'true') t.assert(await t.page.isVisible('.bench-honest'), 'software adapter: the honest note is shown');
@@ -25,7 +26,7 @@ export async function run(t) {
   const progress = await t.page.textContent('.bench-progress');
   t.log('progress', progress);
   t.assert(/\d+(\.\d)? ?(s|秒)/.test(progress), `elapsed time shown: ${progress}`);
-  await t.page.waitForSelector('.bench-view[data-state="done"], .bench-view[data-state="failed"]', { timeout: 120000 });
+  await t.page.waitForSelector('.bench-view[data-state="done"], .bench-view[data-state="failed"]', { timeout: 240000 }); // ~60 s on an idle machine's SwiftShader; slower when the CPU is shared
   t.log('run took', (Date.now() - started) / 1000, 's');
   t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'done',
     `benchmark finished: ${await t.page.textContent('.bench-view .failure').catch(() => '')}`);

@@ -234,7 +234,12 @@ pub fn Benchmarks() -> Html {
             Some(adapter) => html! {
                 <>
                     <p class="bench-device" data-adapter={adapter.clone()} data-software={b.gpu_software.to_string()}>
-                        <strong>{ tr(lang, "GPU 适配器：", "GPU adapter: ") }</strong>{ adapter.clone() }
+                        <strong>{ tr(lang, "GPU 适配器：", "GPU adapter: ") }</strong>
+                        if adapter.trim().is_empty() {
+                            <span class="muted">{ tr(lang, "（浏览器未提供名称；运行后下方会写明设备）", "(the browser does not name it; the run below names the device)") }</span>
+                        } else {
+                            { adapter.clone() }
+                        }
                         if b.gpu_software { <span class="badge fallback">{ tr(lang, "软件模拟", "software-emulated") }</span> }
                     </p>
                     if b.gpu_software {

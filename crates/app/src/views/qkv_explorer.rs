@@ -310,6 +310,11 @@ pub fn QkvExplorer() -> Html {
         _ => html! {},
     };
 
+    let input = html! {
+        <section class="controls card">
+            <TextInput />
+        </section>
+    };
     html! {
         <div class="qkv-view" data-state={if pending { "running" } else if result.is_some() { "done" } else { "idle" }}>
             <ViewIntro>
@@ -317,12 +322,12 @@ pub fn QkvExplorer() -> Html {
                     "自注意力里，每个词 i 用它的查询向量 q 去和每个词的键 k_j 做点积，除以 √d 缩放，softmax 得到权重，再用权重把值向量 v_j 加起来。下面是真实训练过的 Transformer 编码器在你的句子上算出的每一个数（先做层归一化，再投影成 Q、K、V，按头切分）。",
                     "In self-attention each token i takes the dot product of its query q with every token's key k_j, scales it by √d, turns the scores into weights with a softmax, and sums the value vectors v_j with those weights. Below is every number the trained Transformer encoder computes on your sentence (layer norm first, then the Q, K, V projections, split into heads).") }</p>
             </ViewIntro>
-            <section class="controls card">
-                <TextInput />
-            </section>
+            // In an iframe (640×400) the explorer comes first, the sentence box after it.
+            if !url.embed { { input.clone() } }
             <DownloadBar model_id={model_id.clone()} />
             { failure }
             { body }
+            if url.embed { { input } }
         </div>
     }
 }
