@@ -111,7 +111,7 @@ pub enum Response {
         tree: BeamTree,
     },
     /// The translation is complete.
-    Translated(TranslationDone),
+    Translated(Box<TranslationDone>),
     Qkv(QkvResult),
     FlashLabRow(FlashLabRow),
     /// A progress line of a long run (lab, benchmark).

@@ -300,7 +300,7 @@ impl AppState {
                     fallback: done.fallback.clone(),
                 });
                 state.source_tokens = done.source_tokens.clone();
-                state.done = Some(Rc::new(done));
+                state.done = Some(Rc::new(*done));
                 self.jobs.remove(&job);
             }
             Response::Failed(failure) => {

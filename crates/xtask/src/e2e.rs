@@ -46,7 +46,11 @@ fn expected() -> Result<Expected> {
     .with_context(|| format!("{} is not a list of {{model, beam, text}}", path.display()))?;
     util::run(&mut cmd("cargo", &["build", "-j2", "-p", "seq2seq-train"]))
         .context("cannot build the translate CLI")?;
-    let cli = root.join("target/debug/seq2seq-train");
+    // Where cargo put it (CARGO_TARGET_DIR may point elsewhere than target/).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let cli = target.join("debug").join("seq2seq-train");
     let mut groups: BTreeMap<(String, usize), Vec<usize>> = BTreeMap::new();
     for (i, case) in cases.iter().enumerate() {
         if case.text.contains('\n') {

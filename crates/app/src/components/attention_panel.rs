@@ -27,6 +27,9 @@ pub struct AttentionPanelProps {
     pub on_select_row: Option<Callback<usize>>,
 }
 
+/// Above this many cells per head, the all-heads overview is not drawn.
+const MAX_THUMBNAIL_CELLS: usize = 1600;
+
 /// [step][source] weights of one Transformer layer and head (None: mean over heads).
 pub fn transformer_rows(steps: &[StepTrace], layer: usize, head: Option<usize>) -> Vec<Vec<f32>> {
     steps
@@ -101,7 +104,11 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
             .chain((0..heads).map(|h| html! {
                 <button class={classes!("small", (head == Some(h)).then_some("selected"))} onclick={pick(layer, Some(h))}>{ format!("{} {}", tr(lang, "头", "head"), h + 1) }</button>
             }));
-            let overview = (0..layers).flat_map(|l| (0..heads).map(move |h| (l, h))).map(|(l, h)| {
+            // Thumbnails of every head, while they stay cheap to draw (a long sentence would
+            // put tens of thousands of cells on the page).
+            let cells = props.target_tokens.len() * props.source_tokens.len();
+            let show_overview = cells <= MAX_THUMBNAIL_CELLS;
+            let overview = (0..layers).filter(|_| show_overview).flat_map(|l| (0..heads).map(move |h| (l, h))).map(|(l, h)| {
                 let values = transformer_rows(&props.steps, l, Some(h));
                 let selected = l == layer && head == Some(h);
                 html! {
@@ -123,7 +130,11 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                     <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
                              values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
                              title={tr(lang, "交叉注意力", "Cross-attention")} />
-                    <div class="head-grid" aria-label={tr(lang, "全部注意力头", "All heads")}>{ for overview }</div>
+                    if show_overview {
+                        <div class="head-grid" aria-label={tr(lang, "全部注意力头", "All heads")}>{ for overview }</div>
+                    } else {
+                        <p class="caption">{ tr(lang, "句子较长：用上面的按钮逐个查看各个头。", "A long sentence: use the buttons above to look at one head at a time.") }</p>
+                    }
                 </>
             }
         }

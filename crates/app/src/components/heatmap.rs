@@ -47,6 +47,24 @@ pub struct HeatmapProps {
 enum Hover {
     Row(usize),
     Col(usize),
+    /// A cell: its row and column light up, and its value is written under the figure.
+    Cell(usize, usize),
+}
+
+impl Hover {
+    fn row(self) -> Option<usize> {
+        match self {
+            Hover::Row(i) | Hover::Cell(i, _) => Some(i),
+            Hover::Col(_) => None,
+        }
+    }
+
+    fn col(self) -> Option<usize> {
+        match self {
+            Hover::Col(j) | Hover::Cell(_, j) => Some(j),
+            Hover::Row(_) => None,
+        }
+    }
 }
 
 /// Display width of a label in character cells (CJK counts double).
@@ -112,24 +130,22 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let mut cells = Vec::with_capacity(rows * cols);
     for (i, row) in props.values.iter().enumerate() {
         for (j, &v) in row.iter().enumerate().take(cols) {
-            let highlighted = matches!(*hover, Some(Hover::Row(r)) if r == i)
-                || matches!(*hover, Some(Hover::Col(c)) if c == j);
+            let highlighted =
+                hover.and_then(Hover::row) == Some(i) || hover.and_then(Hover::col) == Some(j);
             cells.push(html! {
                 <rect class="cell" x={(left + j as f64 * cell).to_string()} y={(top + i as f64 * cell).to_string()}
                       width={(cell - 1.0).to_string()} height={(cell - 1.0).to_string()}
                       fill={CELL_RGB} fill-opacity={format!("{:.3}", v.clamp(0.0, 1.0).powf(0.75).max(0.03))}
                       stroke={highlighted.then_some(HIGHLIGHT_RGB)} stroke-width="1.5"
                       data-row={i.to_string()} data-col={j.to_string()} data-value={v.to_string()}
-                      onmouseenter={set_hover(Some(Hover::Row(i)))} onclick={select(i)}>
-                    <title>{ format!("{} → {}: {:.3}", props.rows.get(i).map_or("", |s| s.as_str()), props.cols.get(j).map_or("", |s| s.as_str()), v) }</title>
-                </rect>
+                      onmouseenter={set_hover(Some(Hover::Cell(i, j)))} onclick={select(i)} />
             });
         }
     }
     let row_labels = (!props.compact).then(|| {
         props.rows.iter().enumerate().map(|(i, label)| {
             let w = weight_for_label(*hover, Some(i), None);
-            let active = matches!(*hover, Some(Hover::Row(r)) if r == i) || props.current_row == Some(i);
+            let active = hover.and_then(Hover::row) == Some(i) || props.current_row == Some(i);
             html! {
                 <text class="row-label" x={(left - 6.0).to_string()} y={(top + (i as f64 + 0.5) * cell + 4.0).to_string()}
                       text-anchor="end" font-size={font.to_string()}
@@ -143,7 +159,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let col_labels = (!props.compact).then(|| {
         props.cols.iter().enumerate().map(|(j, label)| {
             let w = weight_for_label(*hover, None, Some(j));
-            let active = matches!(*hover, Some(Hover::Col(c)) if c == j);
+            let active = hover.and_then(Hover::col) == Some(j);
             let x = left + (j as f64 + 0.5) * cell + 4.0;
             let y = top - 6.0;
             html! {
@@ -163,6 +179,23 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                   fill="none" stroke={HIGHLIGHT_RGB} stroke-width="2" pointer-events="none" />
         }
     });
+    // The hovered cell's value, in words (one element, not a tooltip per cell: big maps stay light).
+    let readout = match *hover {
+        Some(Hover::Cell(i, j)) if !props.compact => {
+            let value = props
+                .values
+                .get(i)
+                .and_then(|r| r.get(j))
+                .copied()
+                .unwrap_or(0.0);
+            format!(
+                "{} → {}: {value:.3}",
+                props.rows.get(i).map_or("", |s| s.as_str()),
+                props.cols.get(j).map_or("", |s| s.as_str())
+            )
+        }
+        _ => String::new(),
+    };
     let id = props.id.clone();
     let export = (!props.compact).then(|| {
         let (svg_id, png_id) = (id.to_string(), id.to_string());
@@ -188,6 +221,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                     { for cells }{ for row_labels }{ for col_labels }{ for current }
                 </svg>
             </div>
+            if !props.compact { <p class="readout" aria-live="polite">{ readout }</p> }
             { for export }
         </figure>
     }

@@ -85,7 +85,7 @@ fn done<B: Backend>(
     measured: Vec<(BackendKind, f64)>,
     fallback: Option<String>,
 ) -> Response {
-    Response::Translated(TranslationDone {
+    Response::Translated(Box::new(TranslationDone {
         model_id: request.model_id.clone(),
         source_tokens: output.source_tokens,
         target_tokens: output.target_tokens,
@@ -100,7 +100,7 @@ fn done<B: Backend>(
         millis,
         measured,
         fallback,
-    })
+    }))
 }
 
 fn input_failure(e: seq2seq_core::Error) -> Failure {
