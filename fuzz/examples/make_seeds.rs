@@ -1,5 +1,6 @@
 //! Writes the seed inputs of the three fuzz targets into fuzz/seeds/<target>/ (small valid files
-//! of every kind, built with the real writers), from which fuzz/corpus/ was grown:
+//! of every kind, built with the real writers), from which fuzz/corpus/ was grown (and which
+//! are committed beside it):
 //!
 //! ```sh
 //! cd fuzz && cargo +nightly run --example make_seeds
@@ -72,64 +73,88 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
 
-    // model_loader: a valid tiny model of every family in both directions, f16/f32/bf16, and
-    // the real config.json of the shipped models beside a tiny model.
+    // model_loader: valid models of every family, kept tiny so that the corpus stays small:
+    // - with a 5-token vocabulary on both sides (model code only: Translator::load refuses them
+    //   as the tokenizers do not match, AnyModel::new and decoding accept them), f16/f32/bf16;
+    // - two whole translators (the fuzzed tokenizers' vocabularies), en→zh and zh→en;
+    // - the real config.json of a shipped model beside a tiny model.
     let dir = root.join("model_loader");
     let (en, zh) = model_loader::tokenizers();
     let en_vocab = Tokenizer::from_json(en).unwrap().vocab_size();
     let zh_vocab = Tokenizer::from_json(zh).unwrap().vocab_size();
-    for (swap, (src, tgt)) in [(false, (en_vocab, zh_vocab)), (true, (zh_vocab, en_vocab))] {
-        for (i, model) in configs(src, tgt).into_iter().enumerate() {
-            let (source_language, target_language) = if swap {
-                (Language::Zh, Language::En)
-            } else {
-                (Language::En, Language::Zh)
-            };
-            let config = TranslatorConfig {
-                id: format!("{}-seed", model.family()),
-                source_language,
-                target_language,
-                model: model.clone(),
-            };
-            let json = serde_json::to_string(&config).unwrap();
-            let storage = [StorageType::F16, StorageType::F32, StorageType::BF16][i % 3];
-            let bytes = random_file(&model, storage);
-            let input = model_loader::join(swap, &json, &bytes);
-            let (s, c, w) = model_loader::split(&input);
-            assert_eq!((s, c.as_str(), w), (swap, json.as_str(), bytes.as_slice()));
-            let dir_name = if swap { "zh-en" } else { "en-zh" };
-            write(&dir, &format!("{}-{dir_name}", model.family()), &input);
-        }
+    let seed = |name: String, swap: bool, model: &ModelConfig, storage: StorageType| {
+        let (source_language, target_language) = if swap {
+            (Language::Zh, Language::En)
+        } else {
+            (Language::En, Language::Zh)
+        };
+        let config = TranslatorConfig {
+            id: format!("{}-seed", model.family()),
+            source_language,
+            target_language,
+            model: model.clone(),
+        };
+        let json = serde_json::to_string(&config).unwrap();
+        let bytes = random_file(model, storage);
+        let input = model_loader::join(swap, &json, &bytes);
+        let (s, c, w) = model_loader::split(&input);
+        assert_eq!((s, c.as_str(), w), (swap, json.as_str(), bytes.as_slice()));
+        write(&dir, &name, &input);
+    };
+    let storages = [StorageType::F16, StorageType::F32, StorageType::BF16];
+    for (i, model) in configs(5, 5).iter().enumerate() {
+        seed(
+            format!("{}-vocab5", model.family()),
+            false,
+            model,
+            storages[i % 3],
+        );
     }
+    seed(
+        "rnn-en-zh".into(),
+        false,
+        &configs(en_vocab, zh_vocab)[0],
+        StorageType::F16,
+    );
+    seed(
+        "transformer-zh-en".into(),
+        true,
+        &configs(zh_vocab, en_vocab)[4],
+        StorageType::F16,
+    );
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/models");
-    let tiny = random_file(&configs(en_vocab, zh_vocab)[3], StorageType::F16);
-    for id in ["transformer-en-zh", "gru-attn-zh-en", "lstm-en-zh"] {
-        if let Ok(json) = std::fs::read_to_string(models.join(id).join("config.json")) {
-            write(
-                &dir,
-                &format!("shipped-config-{id}"),
-                &model_loader::join(false, &json, &tiny),
-            );
-        }
+    let tiny = random_file(&configs(5, 5)[3], StorageType::F16);
+    if let Ok(json) = std::fs::read_to_string(models.join("gru-attn-en-zh").join("config.json")) {
+        write(
+            &dir,
+            "shipped-config-gru-attn-en-zh",
+            &model_loader::join(false, &json, &tiny),
+        );
     }
 
-    // tokenizer: the fixture files with a sentence (mode 0), sentences for the shipped
-    // tokenizers (mode 1: English, mode 3: Chinese).
+    // tokenizer: small files (a character vocabulary; a BPE vocabulary with merges) with a
+    // sentence (mode 0); sentences for the shipped tokenizers (mode 1: English, 3: Chinese).
     let dir = root.join("tokenizer");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/core/tests/fixtures");
-    let small_en = Tokenizer::from_chars(Language::En, "abc".chars()).to_json();
+    let chars = Tokenizer::from_chars(Language::En, "abc".chars()).to_json();
+    let bpe = {
+        let base = Tokenizer::from_chars(Language::En, "aelps".chars());
+        let mut pieces = base.pieces().to_vec();
+        let merges: Vec<(String, String)> = [("a", "p"), ("ap", "p"), ("▁", "app"), ("l", "e")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        for (a, b) in &merges {
+            pieces.push(format!("{a}{b}"));
+        }
+        Tokenizer::from_parts(Language::En, pieces, merges)
+            .unwrap()
+            .to_json()
+    };
+    let zh_chars = Tokenizer::from_chars(Language::Zh, "我们喜欢苹果".chars()).to_json();
     let files = [
-        ("file-en-chars", small_en, "a cab 😀"),
-        (
-            "file-zh",
-            std::fs::read_to_string(fixture.join("tokenizer-zh.json")).unwrap(),
-            "我們喜歡蘋果,好嗎?",
-        ),
-        (
-            "file-en",
-            std::fs::read_to_string(fixture.join("tokenizer-en.json")).unwrap(),
-            "I like eating apples.",
-        ),
+        ("file-en-chars", chars, "a cab 😀"),
+        ("file-en-bpe", bpe, "apple apples, please!"),
+        ("file-zh-chars", zh_chars, "我們喜歡蘋果,好嗎?"),
     ];
     for (name, json, text) in files {
         let mut input = vec![0u8];

@@ -45,8 +45,19 @@ pub struct Weights {
 impl Weights {
     /// Parse a safetensors file. Every tensor is converted to f32 up front.
     pub fn from_safetensors(bytes: &[u8]) -> Result<Self> {
-        let st = SafeTensors::deserialize(bytes)
-            .map_err(|e| Error::WeightFile(format!("not a valid safetensors file ({e})")))?;
+        let st = SafeTensors::deserialize(bytes).map_err(|e| {
+            // What a static host sends instead of the file is worth naming: an empty body, or
+            // an HTML page (a 404 page, or a single-page-app fallback that answers every URL).
+            // Only on failure: a valid file's first (length) byte may well be '<'.
+            let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+            Error::WeightFile(if bytes.is_empty() {
+                "the file is empty (0 bytes)".to_owned()
+            } else if start.is_some_and(|i| bytes[i] == b'<') {
+                "the file is HTML, not safetensors (an error page, or a wrong URL?)".to_owned()
+            } else {
+                format!("not a valid safetensors file ({e})")
+            })
+        })?;
         let mut map = HashMap::new();
         for (name, view) in st.tensors() {
             let tensor = view_to_f32(&name, &view)?;

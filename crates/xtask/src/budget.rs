@@ -58,7 +58,11 @@ fn files(dir: &Path, skip: Option<&Path>) -> Result<Vec<PathBuf>> {
             .with_context(|| format!("cannot read {}", current.display()))?
         {
             let path = entry?.path();
-            if Some(path.as_path()) == skip {
+            // Hidden entries are not served content (trunk's `.stage/` during a build).
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if Some(path.as_path()) == skip || hidden {
                 continue;
             }
             if path.is_dir() {
@@ -257,6 +261,7 @@ mod tests {
         s.write("dist/app_bg.wasm", &vec![0; 3_000_000]);
         s.write("dist/worker_bg.wasm", &noise(1000));
         s.write("dist/models/x/model.safetensors", &noise(50_000));
+        s.write("dist/.stage/partial_bg.wasm", &noise(10));
         s.write("models/a/model.safetensors", &noise(1000));
         s.write("models/a/config.json", b"{}");
         let rows = measure(&s.0.join("dist"), &s.0.join("models")).unwrap();

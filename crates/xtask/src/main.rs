@@ -19,7 +19,6 @@ mod util;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use seq2seq_core::demo;
 
 #[derive(Parser)]
 #[command(

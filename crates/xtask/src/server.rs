@@ -247,7 +247,10 @@ fn respond(root: &Path, request: Request, method: &Method, url: &str, original: 
             })
             .with_header(header("Content-Type", mime_type(&file)))
             .with_header(header("Cache-Control", "no-cache"))
-            .with_header(header("X-Content-Type-Options", "nosniff"));
+            .with_header(header("X-Content-Type-Options", "nosniff"))
+            // As GitHub Pages sends: a page framed with sandbox="allow-scripts" has an opaque
+            // origin, and its module scripts, wasm and models are then CORS requests.
+            .with_header(header("Access-Control-Allow-Origin", "*"));
             let _ = request.respond(response);
             200
         }
@@ -338,6 +341,7 @@ mod tests {
         let page = get("/playground/?view=step");
         assert!(page.starts_with("HTTP/1.0 200"), "{page}");
         assert!(page.ends_with("<p>page</p>"), "{page}");
+        assert!(page.contains("Access-Control-Allow-Origin: *"), "{page}");
         assert!(get("/playground/models/index.json").starts_with("HTTP/1.0 200"));
         let redirect = get("/playground?view=qkv");
         assert!(redirect.starts_with("HTTP/1.0 301"), "{redirect}");

@@ -63,6 +63,12 @@ pub fn scan(dist: &Path) -> Result<()> {
             std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
         {
             let path = entry?.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
             if path.is_dir() {
                 if path != dist.join("models") {
                     stack.push(path);
