@@ -116,7 +116,7 @@ pub fn prepare() -> Result<Fixture> {
     let json = serde_json::to_string_pretty(&expected()?)?;
     std::fs::write(&expected_path, json)
         .with_context(|| format!("cannot write {}", expected_path.display()))?;
-    let server = StaticServer::start(&root.join("dist"), "127.0.0.1", 0, false)?;
+    let server = StaticServer::start_with_faults(&root.join("dist"))?;
     println!("serving dist/ at {} for the browser tests", server.url);
     Ok(Fixture {
         server,
@@ -149,6 +149,16 @@ pub fn run_runner(
         .env("E2E_EXPECTED", expected)
         .env("E2E_ARTIFACTS", artifacts)
         .env("CHROMIUM", crate::setup::chromium_path());
+    // The same dist/ behind a broken host (only the fixture's server has it).
+    if let Some(origin) = url
+        .strip_suffix('/')
+        .filter(|u| u.matches('/').count() == 2)
+    {
+        command.env(
+            "E2E_FAULTS_URL",
+            format!("{origin}{}", crate::server::FAULTS_PREFIX),
+        );
+    }
     util::run(&mut command).with_context(|| {
         format!(
             "browser test ({mode}) failed; see the log above and {}",

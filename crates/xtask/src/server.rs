@@ -41,15 +41,27 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
 }
 
 impl StaticServer {
-    /// Serve `root` at `/` on `host:port` (port 0: any free port), logging requests when `log`.
-    pub fn start(root: &Path, host: &str, port: u16, log: bool) -> Result<Self> {
-        Self::start_at(root, host, port, log, "/")
-    }
-
     /// Serve `root` under the URL prefix `prefix` (e.g. `/playground/`): `prefix` + path names
     /// the file `root/path`, the prefix without its final slash redirects to it, and every
     /// other path is 404.
     pub fn start_at(root: &Path, host: &str, port: u16, log: bool, prefix: &str) -> Result<Self> {
+        Self::start_inner(root, host, port, log, prefix, false)
+    }
+
+    /// Serve `root` at `/` and, for the browser tests, a faulty copy under [`FAULTS_PREFIX`]
+    /// (see [`fault`]): a host that lost a file, or answers with an HTML page instead of weights.
+    pub fn start_with_faults(root: &Path) -> Result<Self> {
+        Self::start_inner(root, "127.0.0.1", 0, false, "/", true)
+    }
+
+    fn start_inner(
+        root: &Path,
+        host: &str,
+        port: u16,
+        log: bool,
+        prefix: &str,
+        faults: bool,
+    ) -> Result<Self> {
         let prefix = normalize_prefix(prefix)?;
         let root = root
             .canonicalize()
@@ -74,7 +86,18 @@ impl StaticServer {
                 let prefix = prefix.clone();
                 std::thread::spawn(move || {
                     for request in server.incoming_requests() {
-                        handle(&root, &prefix, request, log);
+                        let url = request.url().to_owned();
+                        let url = match faults {
+                            true => match fault(request, &url) {
+                                Some((request, url)) => {
+                                    handle(&root, &prefix, request, &url, log);
+                                    continue;
+                                }
+                                None => continue,
+                            },
+                            false => url,
+                        };
+                        handle(&root, &prefix, request, &url, log);
                     }
                 })
             })
@@ -196,8 +219,33 @@ pub fn route<'a>(prefix: &str, url: &'a str) -> Routed<'a> {
     }
 }
 
-fn handle(root: &Path, prefix: &str, request: Request, log: bool) {
-    let url = request.url().to_owned();
+/// The page served under this prefix meets a broken host (browser tests of bad model files).
+pub const FAULTS_PREFIX: &str = "/e2e-faults/";
+
+/// Under [`FAULTS_PREFIX`]: rnn-en-zh's weights are missing (404) and lstm-en-zh's weights are an
+/// HTML page (200); everything else is served as usual (the prefix removed). Returns the request
+/// and the URL to serve when it is not answered here.
+fn fault(request: Request, url: &str) -> Option<(Request, String)> {
+    let Some(inner) = url.strip_prefix(FAULTS_PREFIX) else {
+        return Some((request, url.to_owned()));
+    };
+    let path = inner.split(['?', '#']).next().unwrap_or("");
+    let answer = match path {
+        "models/rnn-en-zh/model.safetensors" => {
+            Response::from_string("not found").with_status_code(404)
+        }
+        "models/lstm-en-zh/model.safetensors" => {
+            Response::from_string("<!doctype html><html><body>Oops, an error page</body></html>")
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        }
+        _ => return Some((request, format!("/{inner}"))),
+    };
+    let _ = request.respond(answer.with_header(header("Cache-Control", "no-cache")));
+    None
+}
+
+fn handle(root: &Path, prefix: &str, request: Request, url: &str, log: bool) {
+    let url = url.to_owned();
     let method = request.method().clone();
     let status = match route(prefix, &url) {
         Routed::Inside(inner) => respond(root, request, &method, inner, &url),

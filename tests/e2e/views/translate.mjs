@@ -151,20 +151,24 @@ export async function run(t) {
   t.assert(worst < 250, `the page froze for ${worst} ms during a long translation`);
 
   // 8. Model files that are missing, or HTML instead of weights: a clear message per model.
-  t.allow(/HTTP 404 for .*rnn-en-zh\/model\.safetensors/);
-  await t.context.route('**/models/rnn-en-zh/model.safetensors*', (route) => route.fulfill({ status: 404, body: 'not found' }));
-  await t.context.route('**/models/lstm-en-zh/model.safetensors*', (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>Oops</body></html>' }));
-  await t.open(query({ backend: t.backend, models: 'rnn,lstm,gru-attn', text: APPLE }));
-  await t.translationsSettled();
-  const missing = await page.locator('article.result[data-model="rnn-en-zh"] .failure').innerText();
-  t.assert(missing.includes('404'), `missing weights: ${missing}`);
-  const html = await page.locator('article.result[data-model="lstm-en-zh"] .failure').innerText();
-  t.assert(html.includes('catalogue'), `HTML instead of weights: ${html}`);
-  t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'the other models still work');
-  await t.screenshot('bad-model-files');
-  await t.context.unroute('**/models/rnn-en-zh/model.safetensors*');
-  await t.context.unroute('**/models/lstm-en-zh/model.safetensors*');
+  //    xtask serves the same dist/ behind a broken host at E2E_FAULTS_URL (Playwright cannot
+  //    intercept a dedicated worker's requests).
+  if (t.faultsUrl) {
+    t.allow(/HTTP 404 for .*rnn-en-zh\/model\.safetensors/);
+    await page.goto(`${t.faultsUrl}${query({ backend: t.backend, models: 'rnn,lstm,gru-attn', text: APPLE })}`);
+    await page.waitForSelector('#app .page main.view');
+    await t.translationsSettled();
+    const missing = await page.locator('article.result[data-model="rnn-en-zh"] .failure').innerText();
+    t.assert(missing.includes('404'), `missing weights: ${missing}`);
+    const html = await page.locator('article.result[data-model="lstm-en-zh"] .failure').innerText();
+    t.assert(html.includes('catalogue') && html.includes('error page'), `HTML instead of weights: ${html}`);
+    t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'the other models still work');
+    t.log(`404: ${missing}`);
+    t.log(`HTML: ${html}`);
+    await t.screenshot('bad-model-files');
+  } else {
+    t.log('no E2E_FAULTS_URL: bad model files not tested in this run');
+  }
 
   // 9. A damaged cache entry is replaced by a fresh download.
   const damaged = await page.evaluate(async () => {

@@ -77,7 +77,9 @@ impl Hosting {
             GpuSlot::Untried => {}
         }
         let result = if has_navigator_gpu() {
-            GpuBackend::new().await.map_err(|e| e.to_string())
+            GpuBackend::new()
+                .await
+                .map_err(|e| format!("WebGPU is not usable here ({e})"))
         } else {
             Err("this browser has no WebGPU (navigator.gpu is missing)".to_owned())
         };
