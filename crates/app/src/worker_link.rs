@@ -45,6 +45,32 @@ impl std::fmt::Debug for WorkerLink {
     }
 }
 
+/// The worker, started from `worker_loader.js` beside the page. A page framed with
+/// `sandbox="allow-scripts"` has an opaque origin and may not start a worker from an http URL;
+/// there the loader is a blob (absolute URLs inside: a blob has no base), and the scripts and
+/// wasm it loads are CORS requests (static hosts such as GitHub Pages allow them).
+fn new_worker() -> Result<Worker, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let opaque = window.origin() == "null";
+    if !opaque {
+        return Worker::new(WORKER_URL);
+    }
+    let href = window.location().href()?;
+    let base = web_sys::Url::new_with_base("./", &href)?.href();
+    let loader = format!(
+        "self.SEQ2SEQ_BASE={:?};importScripts({:?});wasm_bindgen({:?});",
+        base,
+        format!("{base}worker.js"),
+        format!("{base}worker_bg.wasm")
+    );
+    let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    Worker::new(&url)
+}
+
 impl WorkerLink {
     pub fn spawn(on_answer: Callback<Envelope>, on_crash: Callback<String>) -> Rc<WorkerLink> {
         let link = Rc::new(WorkerLink {
@@ -61,7 +87,7 @@ impl WorkerLink {
         if let Some(old) = self.live.borrow_mut().take() {
             old.worker.terminate();
         }
-        let worker = match Worker::new(WORKER_URL) {
+        let worker = match new_worker() {
             Ok(worker) => worker,
             Err(e) => {
                 self.on_crash

@@ -63,8 +63,20 @@ pub async fn fetch_text(url: &str) -> Result<String, Failure> {
     Ok(text.as_string().unwrap_or_default())
 }
 
+/// Relative URLs resolve against the page's folder; a worker started from a blob (in a sandboxed
+/// iframe) has no such base, so its loader sets `SEQ2SEQ_BASE`.
+fn absolute(url: &str) -> String {
+    match Reflect::get(&js_sys::global(), &"SEQ2SEQ_BASE".into())
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        Some(base) => format!("{base}{url}"),
+        None => url.to_owned(),
+    }
+}
+
 async fn fetch(url: &str) -> Result<Response, Failure> {
-    let value = JsFuture::from(scope().fetch_with_str(url))
+    let value = JsFuture::from(scope().fetch_with_str(&absolute(url)))
         .await
         .map_err(|e| js_error(&format!("could not download {url}"), e))?;
     let response: Response = value.unchecked_into();
@@ -77,8 +89,18 @@ async fn fetch(url: &str) -> Result<Response, Failure> {
     Ok(response)
 }
 
+/// The Cache API, where the context has one (an opaque origin, such as a sandboxed iframe's,
+/// has `caches` undefined).
+fn cache_storage() -> Option<web_sys::CacheStorage> {
+    let caches = Reflect::get(&js_sys::global(), &"caches".into()).ok()?;
+    if caches.is_undefined() || caches.is_null() {
+        return None;
+    }
+    scope().caches().ok()
+}
+
 async fn open_cache() -> Option<Cache> {
-    let caches = scope().caches().ok()?;
+    let caches = cache_storage()?;
     JsFuture::from(caches.open(CACHE_NAME))
         .await
         .ok()
@@ -94,7 +116,7 @@ pub async fn clear_cache() -> Result<usize, Failure> {
         .await
         .map_err(|e| js_error("cache", e))?;
     let count = js_sys::Array::from(&keys).length() as usize;
-    if let Ok(caches) = scope().caches() {
+    if let Some(caches) = cache_storage() {
         JsFuture::from(caches.delete(CACHE_NAME))
             .await
             .map_err(|e| js_error("cache", e))?;
