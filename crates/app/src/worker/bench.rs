@@ -13,7 +13,7 @@ use seq2seq_core::backend::CellWeights;
 use seq2seq_core::layers::{gru_cell::gru_step, lstm_cell::lstm_step, rnn_cell::rnn_step};
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
-use seq2seq_gpu::bench::{now_ms, Bench, BenchConfig, Table};
+use seq2seq_gpu::bench::{data, now_ms, Bench, BenchConfig, Table};
 
 use super::hosting::Hosting;
 use super::Reply;
@@ -147,23 +147,6 @@ fn send_report(reply: &Reply, device: String, report: BenchTables) {
         markdown,
         report,
     });
-}
-
-/// Deterministic pseudo-random data in [-1, 1).
-fn data(seed: u64, shape: &[usize]) -> Tensor {
-    let n: usize = shape.iter().product();
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let v = (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect();
-    Tensor::new(shape.to_vec(), v)
 }
 
 /// One warm-up, then samples until `samples` or ~1 s (at least 3): (median, min) ms.

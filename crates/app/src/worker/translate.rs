@@ -144,12 +144,7 @@ async fn run_cpu(
         Ok(model) => model,
         Err(failure) => return reply.fail(failure),
     };
-    let measured = hosting
-        .borrow()
-        .auto_choice
-        .get(&request.model_id)
-        .map(|(_, m)| m.clone())
-        .unwrap_or_default();
+    let measured = measured(hosting, &request.model_id);
     match translate_on(&model, request, reply, true).await {
         Ok((output, millis)) => reply.send(done(
             &model,
@@ -162,6 +157,16 @@ async fn run_cpu(
         )),
         Err(e) => reply.fail(input_failure(e)),
     }
+}
+
+/// `auto`'s timings of both backends for this model, once measured.
+fn measured(hosting: &Rc<RefCell<Hosting>>, model_id: &str) -> Vec<(BackendKind, f64)> {
+    hosting
+        .borrow()
+        .auto_choice
+        .get(model_id)
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default()
 }
 
 enum GpuOutcome {
@@ -185,12 +190,7 @@ async fn run_gpu(
     };
     match translate_on(&model, request, reply, stream).await {
         Ok((output, millis)) => {
-            let measured = hosting
-                .borrow()
-                .auto_choice
-                .get(&request.model_id)
-                .map(|(_, m)| m.clone())
-                .unwrap_or_default();
+            let measured = measured(hosting, &request.model_id);
             reply.send(done(
                 &model,
                 request,
