@@ -24,7 +24,7 @@ export async function run(t) {
     // The frames load lazily: bring each into view first.
     await page.locator(`iframe[src*="view=${slug}"]`).first().scrollIntoViewIfNeeded();
     const frame = page.frameLocator(`iframe[src*="view=${slug}"]`).first();
-    await frame.locator(`.page[data-view="${slug}"] main.view`).waitFor({ timeout: 30000 });
+    await frame.locator(`.page[data-view="${slug}"] main.view`).waitFor({ timeout: 90000 });
   }
   t.log(`sandboxed translate frame (${model}): ${shown}`);
   await t.screenshot('embed-example');
