@@ -120,6 +120,8 @@ pub fn run() -> Result<()> {
     command
         .env("E2E_URL", &server.url)
         .env("E2E_MODE", "cpu")
+        // The six views (the embed page, seven pages at once, is tested at the root).
+        .env("E2E_VIEWS", "translate,step,context,qkv,flash,bench")
         .env("E2E_EXPECTED", &expected)
         .env("E2E_ARTIFACTS", &artifacts)
         .env("CHROMIUM", crate::setup::chromium_path());
