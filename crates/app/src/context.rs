@@ -56,6 +56,17 @@ impl AppContext {
         self.set_url(url, push);
     }
 
+    /// A `<select>`'s change handler that edits the URL state with the chosen value.
+    pub fn on_select(&self, edit: impl Fn(&mut UrlState, &str) + 'static) -> Callback<Event> {
+        let app = self.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            app.update_url(false, |u| edit(u, &value));
+        })
+    }
+
     /// The link that opens `view` with the current state.
     pub fn href(&self, view: View) -> String {
         let mut url = self.state.url.without_warnings();

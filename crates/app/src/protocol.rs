@@ -194,20 +194,9 @@ pub struct QkvResult {
     pub millis: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct QkvHead {
-    pub q: Vec<f32>,
-    pub k: Vec<Vec<f32>>,
-    pub v: Vec<Vec<f32>>,
-    /// q·k_j for every position j: [S].
-    pub scores: Vec<f32>,
-    /// scores / √d: [S].
-    pub scaled: Vec<f32>,
-    /// softmax(scaled): [S] (the encoder has no mask; padding would be −∞ here).
-    pub weights: Vec<f32>,
-    /// Σ_j weights_j v_j: [d].
-    pub output: Vec<f32>,
-}
+/// One head's q, k, v, scores, scaled scores, weights and output: core's own explanation
+/// (`TransformerModel::explain_encoder_attention`), sent as it is.
+pub use seq2seq_core::models::transformer_explain::HeadExplain as QkvHead;
 
 /// The benchmark's tables as data (the same as its Markdown).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -57,36 +57,20 @@ pub fn Header() -> Html {
             })
         })
     };
-    let on_theme = {
-        let app = app.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            app.update_url(false, |u| {
-                u.theme = match value.as_str() {
-                    "light" => Theme::Light,
-                    "dark" => Theme::Dark,
-                    _ => Theme::System,
-                }
-            })
-        })
-    };
-    let on_backend = {
-        let app = app.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            app.update_url(false, |u| {
-                u.backend = match value.as_str() {
-                    "gpu" => BackendPref::Gpu,
-                    "cpu" => BackendPref::Cpu,
-                    _ => BackendPref::Auto,
-                }
-            })
-        })
-    };
+    let on_theme = app.on_select(|u, value| {
+        u.theme = match value {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    });
+    let on_backend = app.on_select(|u, value| {
+        u.backend = match value {
+            "gpu" => BackendPref::Gpu,
+            "cpu" => BackendPref::Cpu,
+            _ => BackendPref::Auto,
+        }
+    });
     let theme = url.theme;
     let backend = url.backend;
     html! {

@@ -64,20 +64,12 @@ pub fn ModelPicker(props: &ModelPickerProps) -> Html {
             </label>
         }
     });
-    let on_beam = {
-        let app = app.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            if let Ok(beam) = value.parse::<usize>() {
-                app.update_url(false, |u| {
-                    u.beam = beam.clamp(1, MAX_BEAM);
-                    u.step = 0;
-                });
-            }
-        })
-    };
+    let on_beam = app.on_select(|u, value| {
+        if let Ok(beam) = value.parse::<usize>() {
+            u.beam = beam.clamp(1, MAX_BEAM);
+            u.step = 0;
+        }
+    });
     let beam = url.beam;
     html! {
         <div class="model-picker">

@@ -10,7 +10,7 @@ use seq2seq_core::tokenizer::EOS;
 
 use super::hosting::{now_ms, Hosting};
 use super::Reply;
-use crate::protocol::{Failure, FailureKind, QkvHead, QkvRequest, QkvResult, Response};
+use crate::protocol::{Failure, FailureKind, QkvRequest, QkvResult, Response};
 
 pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: QkvRequest) {
     match explain(hosting, reply, &request).await {
@@ -77,19 +77,7 @@ async fn explain(
         head_dim: explained.head_dim,
         scale: explained.scale,
         causal: explained.causal,
-        heads: explained
-            .heads
-            .into_iter()
-            .map(|h| QkvHead {
-                q: h.q,
-                k: h.k,
-                v: h.v,
-                scores: h.scores,
-                scaled: h.scaled,
-                weights: h.weights,
-                output: h.output,
-            })
-            .collect(),
+        heads: explained.heads,
         millis: now_ms() - start,
     })
 }
