@@ -7,6 +7,7 @@
 //   E2E_EXPECTED  JSON written by xtask: the translate CLI's output for tests/e2e/cases.json
 //   E2E_ARTIFACTS folder for screenshots and the request/console log
 //   E2E_FAULTS_URL optional: the same page behind a host with broken model files (xtask's server)
+//   E2E_SMALL_GPU_URL optional: the same page, its worker on a GPU with compatibility-mode limits
 //   E2E_VIEWS     optional comma-separated list of view files to run (default: all)
 //   CHROMIUM      browser binary (default /usr/bin/chromium)
 //
@@ -113,6 +114,7 @@ try {
       base,
       backend: mode === 'webgpu' ? 'gpu' : 'cpu',
       faultsUrl: process.env.E2E_FAULTS_URL,
+      smallGpuUrl: process.env.E2E_SMALL_GPU_URL,
       log: say,
       assert(condition, message) {
         if (!condition) throw new Error(`assertion failed: ${message}`);

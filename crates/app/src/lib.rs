@@ -24,9 +24,11 @@ pub mod worker_link;
 
 /// A panic in the page's wasm leaves the instance unusable: say so on the page (not only in the
 /// console) with a link that reloads this very URL, which restores the whole state of the view.
-/// (Panics in the worker are reported by `worker_link`, which restarts the worker.)
+/// (Panics in the worker are reported by `worker_link`, which restarts the worker.) Installed
+/// through yew's `set_custom_panic_hook`: a plain `std::panic::set_hook` is replaced by yew's
+/// console-only hook when the app renders.
 fn report_page_panics() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = format!("panic: {info}");
         web_sys::console::error_1(&message.clone().into());
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

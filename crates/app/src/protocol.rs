@@ -55,6 +55,8 @@ pub enum Request {
     ClearCache,
     /// Destroy the GPU device, as a lost device would (tests the fallback path).
     LoseGpu,
+    /// Panic in the worker, as a bug would (tests the crash notice and the restart).
+    Crash,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,7 +129,7 @@ pub enum Response {
         report: BenchTables,
     },
     /// Something the reader should know that is not an error (e.g. a fallback).
-    Notice(String),
+    Notice(Notice),
     Failed(Failure),
     CacheCleared {
         entries: usize,
@@ -266,4 +268,21 @@ pub enum FailureKind {
     Gpu,
     /// A bug: the worker caught a panic. Reloading the worker recovers.
     Internal,
+}
+
+/// A message for the reader in both interface languages (the worker does not know which one the
+/// page shows, and the reader may switch). Technical details (a driver's error) stay as they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Notice {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
 }

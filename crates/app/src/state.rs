@@ -14,7 +14,7 @@ use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
 use crate::catalog::Catalog;
 use crate::protocol::{
     BackendKind, BackendsInfo, BenchTables, DownloadProgress, Envelope, Failure, FlashLabRequest,
-    FlashLabRow, JobId, QkvRequest, QkvResult, Request, Response, TranslateRequest,
+    FlashLabRow, JobId, Notice, QkvRequest, QkvResult, Request, Response, TranslateRequest,
     TranslationDone,
 };
 use crate::route::UrlState;
@@ -60,6 +60,7 @@ pub enum JobKind {
     Bench,
     ClearCache,
     LoseGpu,
+    Crash,
 }
 
 impl JobKind {
@@ -73,6 +74,7 @@ impl JobKind {
             Request::Bench { .. } => JobKind::Bench,
             Request::ClearCache => JobKind::ClearCache,
             Request::LoseGpu => JobKind::LoseGpu,
+            Request::Crash => JobKind::Crash,
         }
     }
 }
@@ -104,7 +106,7 @@ pub struct AppState {
     pub jobs: HashMap<JobId, JobKind>,
     pub last_run: Option<LastRun>,
     /// Notices for the reader (fallbacks, cache cleared), newest last.
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     /// The worker died (panic, script error); the page offers to restart it.
     pub crash: Option<String>,
 }
@@ -132,7 +134,11 @@ impl Reducible for AppState {
             Action::Catalog(catalog) => next.catalog = Some(catalog),
             Action::Started(job, request) => next.start(job, &request),
             Action::Answer(envelope) => next.answer(envelope),
-            Action::Crashed(message) => next.crash = Some(message),
+            // Keep the first report: a panic's message comes before the trap that ends the worker
+            // (whose `error` event says only "unreachable").
+            Action::Crashed(message) => {
+                next.crash.get_or_insert(message);
+            }
             Action::Restarted => {
                 next.crash = None;
                 next.jobs.clear();
@@ -208,8 +214,10 @@ impl AppState {
             }
             Response::CacheCleared { entries } => {
                 self.downloads.clear();
-                self.notices
-                    .push(format!("cache cleared ({entries} files)"));
+                self.notices.push(Notice::new(
+                    format!("已清除缓存（{entries} 个文件）"),
+                    format!("Cache cleared ({entries} files)"),
+                ));
             }
             _ => {}
         }
@@ -261,7 +269,8 @@ impl AppState {
             },
             _ => {
                 if let Response::Failed(failure) = response {
-                    self.notices.push(failure.message);
+                    self.notices
+                        .push(Notice::new(failure.message.clone(), failure.message));
                 }
             }
         }
@@ -313,5 +322,43 @@ impl AppState {
 
     pub fn catalog(&self) -> Option<&Rc<Catalog>> {
         self.catalog.as_ref().and_then(|c| c.as_ref().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
+        Reducible::reduce(state, action)
+    }
+
+    #[test]
+    fn a_crash_keeps_its_first_report_until_restart() {
+        let state = Rc::new(AppState::default());
+        let state = reduce(state, Action::Crashed("panic: index out of bounds".into()));
+        let state = reduce(
+            state,
+            Action::Crashed("Uncaught RuntimeError: unreachable".into()),
+        );
+        assert_eq!(state.crash.as_deref(), Some("panic: index out of bounds"));
+        let state = reduce(state, Action::Restarted);
+        assert_eq!(state.crash, None);
+    }
+
+    #[test]
+    fn notices_are_bilingual_and_dismissed_one_by_one() {
+        let mut state = Rc::new(AppState::default());
+        for (i, en) in ["first", "second"].into_iter().enumerate() {
+            let envelope = Envelope {
+                job: i as JobId,
+                response: Response::Notice(Notice::new(format!("第{i}"), en)),
+            };
+            state = reduce(state, Action::Answer(envelope));
+        }
+        let state = reduce(state, Action::DismissNotice(0));
+        assert_eq!(state.notices, vec![Notice::new("第1", "second")]);
+        let state = reduce(state, Action::DismissNotice(5));
+        assert_eq!(state.notices.len(), 1);
     }
 }

@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::error::{GpuError, GpuResult};
+use crate::requirements::KERNEL_NEEDS;
 
 /// Options for [`GpuContext::new_with`].
 #[derive(Clone, Debug)]
@@ -80,11 +81,13 @@ impl GpuContext {
         Self::from_adapter(&adapter, options).await
     }
 
-    /// A device on `adapter`, limits within the adapter's.
+    /// A device on `adapter`, limits within the adapter's; Err(AdapterLimit) when the adapter
+    /// offers less than the kernels need.
     pub async fn from_adapter(
         adapter: &wgpu::Adapter,
         options: &ContextOptions,
     ) -> GpuResult<Self> {
+        KERNEL_NEEDS.check(&adapter.limits())?;
         let mut features = wgpu::Features::empty();
         if options.timestamps && adapter.features().contains(wgpu::Features::TIMESTAMP_QUERY) {
             features |= wgpu::Features::TIMESTAMP_QUERY;

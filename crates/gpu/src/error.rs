@@ -35,6 +35,15 @@ pub enum GpuError {
         hint: String,
     },
 
+    /// The adapter offers less than the kernels need (see [`crate::requirements`]); no device was
+    /// requested.
+    #[error("this GPU's {limit_name} is {have}; the kernels need {need}")]
+    AdapterLimit {
+        limit_name: &'static str,
+        have: u64,
+        need: u64,
+    },
+
     /// wgpu reported a validation error (a bug in this crate if it ever happens).
     #[error("GPU validation error: {0}")]
     Validation(String),

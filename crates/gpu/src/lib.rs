@@ -7,6 +7,7 @@
 //! - [`shaders`] and [`kernels`]: one WGSL file per kernel in `shaders/`, one Rust wrapper each
 //! - [`backend`]: [`GpuBackend`], seq2seq-core's `Backend` on the GPU, so every model runs unchanged
 //! - [`bench`]: the benchmark suite (timestamp queries, checked against the CPU reference)
+//! - [`requirements`]: the adapter limits the kernels need, checked before a device is made
 //! - [`error`]: [`GpuError`], never a panic
 //!
 //! Testing: `cargo test -p seq2seq-gpu` runs every kernel against its CPU twin in seq2seq-core on
@@ -24,6 +25,7 @@ pub mod context;
 pub mod error;
 pub mod kernels;
 mod pool;
+pub mod requirements;
 pub mod runtime;
 pub mod shaders;
 

@@ -62,3 +62,57 @@ fn every_file_in_shaders_is_used() {
         }
     }
 }
+
+/// `requirements::KERNEL_NEEDS` is exactly the maximum, over every entry point of every shader,
+/// of what naga's reflection says it uses: a shader that grows its workgroup or its bindings
+/// fails here until the adapter check is updated.
+#[test]
+fn kernel_needs_match_the_shaders() {
+    use naga::AddressSpace;
+    use seq2seq_gpu::requirements::{KernelNeeds, KERNEL_NEEDS};
+
+    let mut measured = KernelNeeds {
+        invocations_per_workgroup: 0,
+        workgroup_size_x: 0,
+        workgroup_size_y: 0,
+        workgroup_storage_bytes: 0,
+        storage_buffers_per_stage: 0,
+        uniform_buffers_per_stage: 0,
+    };
+    for (name, source) in shaders::ALL {
+        let module = naga::front::wgsl::parse_str(source).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let info = Validator::new(ValidationFlags::all(), Capabilities::default())
+            .validate(&module)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut layouter = naga::proc::Layouter::default();
+        layouter
+            .update(module.to_ctx())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (index, entry) in module.entry_points.iter().enumerate() {
+            let [x, y, z] = entry.workgroup_size;
+            let uses = info.get_entry_point(index);
+            let (mut storage, mut uniform, mut shared) = (0, 0, 0);
+            for (handle, global) in module.global_variables.iter() {
+                if uses[handle].is_empty() {
+                    continue;
+                }
+                match global.space {
+                    AddressSpace::Storage { .. } => storage += 1,
+                    AddressSpace::Uniform => uniform += 1,
+                    AddressSpace::WorkGroup => shared += layouter[global.ty].size,
+                    _ => {}
+                }
+            }
+            measured.invocations_per_workgroup = measured.invocations_per_workgroup.max(x * y * z);
+            measured.workgroup_size_x = measured.workgroup_size_x.max(x);
+            measured.workgroup_size_y = measured.workgroup_size_y.max(y);
+            measured.workgroup_storage_bytes = measured.workgroup_storage_bytes.max(shared);
+            measured.storage_buffers_per_stage = measured.storage_buffers_per_stage.max(storage);
+            measured.uniform_buffers_per_stage = measured.uniform_buffers_per_stage.max(uniform);
+        }
+    }
+    assert_eq!(
+        measured, KERNEL_NEEDS,
+        "update seq2seq_gpu::requirements::KERNEL_NEEDS"
+    );
+}

@@ -149,7 +149,8 @@ pub fn run_runner(
         .env("E2E_EXPECTED", expected)
         .env("E2E_ARTIFACTS", artifacts)
         .env("CHROMIUM", crate::setup::chromium_path());
-    // The same dist/ behind a broken host (only the fixture's server has it).
+    // The same dist/ behind a broken host, and with a GPU below the kernels' limits (only the
+    // fixture's server has them).
     if let Some(origin) = url
         .strip_suffix('/')
         .filter(|u| u.matches('/').count() == 2)
@@ -157,6 +158,10 @@ pub fn run_runner(
         command.env(
             "E2E_FAULTS_URL",
             format!("{origin}{}", crate::server::FAULTS_PREFIX),
+        );
+        command.env(
+            "E2E_SMALL_GPU_URL",
+            format!("{origin}{}", crate::server::SMALL_GPU_PREFIX),
         );
     }
     util::run(&mut command).with_context(|| {

@@ -49,7 +49,8 @@ impl StaticServer {
     }
 
     /// Serve `root` at `/` and, for the browser tests, a faulty copy under [`FAULTS_PREFIX`]
-    /// (see [`fault`]): a host that lost a file, or answers with an HTML page instead of weights.
+    /// (see [`fault`]): a host that lost a file, or answers with an HTML page instead of weights;
+    /// and one under [`SMALL_GPU_PREFIX`] whose worker meets a GPU below the kernels' needs.
     pub fn start_with_faults(root: &Path) -> Result<Self> {
         Self::start_inner(root, "127.0.0.1", 0, false, "/", true)
     }
@@ -88,7 +89,7 @@ impl StaticServer {
                     for request in server.incoming_requests() {
                         let url = request.url().to_owned();
                         let url = match faults {
-                            true => match fault(request, &url) {
+                            true => match fault(&root, request, &url) {
                                 Some((request, url)) => {
                                     handle(&root, &prefix, request, &url, log);
                                     continue;
@@ -222,10 +223,41 @@ pub fn route<'a>(prefix: &str, url: &'a str) -> Routed<'a> {
 /// The page served under this prefix meets a broken host (browser tests of bad model files).
 pub const FAULTS_PREFIX: &str = "/e2e-faults/";
 
+/// The page served under this prefix runs its worker on a GPU with WebGPU "compatibility" limits
+/// (128 threads per workgroup, 4 storage buffers per stage), below what the kernels need.
+pub const SMALL_GPU_PREFIX: &str = "/e2e-small-gpu/";
+
+/// Run first in the worker under [`SMALL_GPU_PREFIX`]: every `GPUSupportedLimits` (the adapter's
+/// and the device's) reports compatibility-mode values for the limits the kernels depend on.
+const SMALL_GPU_PATCH: &str = "// e2e: a GPU with WebGPU compatibility-mode limits.
+(() => {
+  const limits = self.GPUSupportedLimits && self.GPUSupportedLimits.prototype;
+  if (!limits) return;
+  const small = { maxComputeInvocationsPerWorkgroup: 128, maxComputeWorkgroupSizeX: 128, maxStorageBuffersPerShaderStage: 4 };
+  for (const [name, value] of Object.entries(small)) {
+    Object.defineProperty(limits, name, { get() { return value; }, configurable: true });
+  }
+})();
+";
+
 /// Under [`FAULTS_PREFIX`]: rnn-en-zh's weights are missing (404) and lstm-en-zh's weights are an
-/// HTML page (200); everything else is served as usual (the prefix removed). Returns the request
-/// and the URL to serve when it is not answered here.
-fn fault(request: Request, url: &str) -> Option<(Request, String)> {
+/// HTML page (200). Under [`SMALL_GPU_PREFIX`]: the worker's loader starts with
+/// [`SMALL_GPU_PATCH`]. Everything else is served as usual (the prefix removed) from `root`.
+/// Returns the request and the URL to serve when it is not answered here.
+fn fault(root: &Path, request: Request, url: &str) -> Option<(Request, String)> {
+    if let Some(inner) = url.strip_prefix(SMALL_GPU_PREFIX) {
+        let path = inner.split(['?', '#']).next().unwrap_or("");
+        if path != "worker_loader.js" {
+            return Some((request, format!("/{inner}")));
+        }
+        let answer = match std::fs::read_to_string(root.join(path)) {
+            Ok(loader) => Response::from_string(format!("{SMALL_GPU_PATCH}{loader}"))
+                .with_header(header("Content-Type", "text/javascript; charset=utf-8")),
+            Err(_) => Response::from_string("not found").with_status_code(404),
+        };
+        let _ = request.respond(answer.with_header(header("Cache-Control", "no-cache")));
+        return None;
+    }
     let Some(inner) = url.strip_prefix(FAULTS_PREFIX) else {
         return Some((request, url.to_owned()));
     };

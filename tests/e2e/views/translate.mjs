@@ -205,6 +205,25 @@ export async function run(t) {
     t.assert(await page.locator('.notice').count() > 0, 'a notice says the GPU was lost');
     t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, CAT), 'CPU fallback translates correctly');
     await t.screenshot('gpu-lost');
+
+    // 11. An adapter below a limit the kernels need (WebGPU compatibility mode: 128 threads per
+    //     workgroup): no device is requested, the CPU runs, and a notice names the limit.
+    if (t.smallGpuUrl) {
+      await page.goto(`${t.smallGpuUrl}${query({ backend: 'gpu', models: 'gru-attn', text: APPLE, lang: 'en' })}`);
+      await page.waitForSelector('#app .page main.view');
+      await t.translationsSettled();
+      const badge = page.locator('article.result .badge');
+      t.assert(await badge.getAttribute('data-backend') === 'cpu', 'a GPU below the limits: the CPU ran');
+      const title = await badge.getAttribute('title');
+      t.assert(title.includes('maxComputeInvocationsPerWorkgroup is 128; the kernels need 256'), `the badge names the limit: ${title}`);
+      const notice = await page.locator('.notice').allInnerTexts();
+      t.assert(notice.some((n) => n.includes('The GPU cannot be used') && n.includes('maxComputeInvocationsPerWorkgroup')), `a notice names the limit: ${notice}`);
+      t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'a GPU below the limits: the CPU translates correctly');
+      t.log(`GPU below the limits: ${title.split('\n').pop()}`);
+      await t.screenshot('gpu-below-limits');
+    } else {
+      t.log('no E2E_SMALL_GPU_URL: a GPU below the limits not tested in this run');
+    }
   } else {
     await t.open(query({ backend: 'gpu', models: 'gru-attn', text: APPLE }));
     await t.translationsSettled();

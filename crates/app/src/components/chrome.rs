@@ -126,12 +126,28 @@ pub fn Footer() -> Html {
             app.request(Request::LoseGpu);
         })
     };
+    let crash_worker = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            app.request(Request::Crash);
+        })
+    };
+    // A bug in the page itself: the panic hook of `crate::report_page_panics` reports it.
+    let crash_page =
+        Callback::from(|_| panic!("a simulated crash (Diagnostics → Simulate a page crash)"));
     let adapter = match &app.state.backends {
-        Some(info) => info.gpu_adapter.clone().unwrap_or_else(|| {
-            info.gpu_unavailable
-                .clone()
-                .unwrap_or_else(|| "no WebGPU".to_owned())
-        }),
+        Some(info) => match (&info.gpu_adapter, &info.gpu_unavailable) {
+            // Browsers may hide the adapter's description (Chromium does by default).
+            (Some(name), _) if name.is_empty() => tr(
+                lang,
+                "可用（浏览器未公开名称）",
+                "available (the browser hides its name)",
+            )
+            .to_owned(),
+            (Some(name), _) => name.clone(),
+            (None, Some(why)) => why.clone(),
+            (None, None) => "no WebGPU".to_owned(),
+        },
         None => "…".to_owned(),
     };
     let attribution = app
@@ -163,6 +179,13 @@ pub fn Footer() -> Html {
                     <button class="small" id="lose-gpu" onclick={lose_gpu}>{ tr(lang, "模拟 GPU 丢失", "Simulate a lost GPU") }</button>
                     { " " }{ tr(lang, "（销毁 GPU 设备：下一次 GPU 计算会失败，页面应改用 CPU 并说明原因）",
                         "(destroys the GPU device: the next GPU run fails, and the page should fall back to the CPU and say so)") }
+                </p>
+                <p>
+                    <button class="small" id="crash-worker" onclick={crash_worker}>{ tr(lang, "模拟计算线程崩溃", "Simulate a worker crash") }</button>
+                    { " " }
+                    <button class="small" id="crash-page" onclick={crash_page}>{ tr(lang, "模拟页面崩溃", "Simulate a page crash") }</button>
+                    { " " }{ tr(lang, "（页面应说明出了什么错，并提供重启或重新加载；输入的内容保存在链接里）",
+                        "(the page should say what went wrong and offer a restart or a reload; what you typed is kept in the link)") }
                 </p>
             </details>
         </footer>

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::context::use_app;
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_owned};
 use crate::protocol::Request;
 use crate::state::Action;
 
@@ -54,7 +54,7 @@ pub fn Notices() -> Html {
         };
         html! {
             <div class="notice" role="status">
-                { message.clone() }
+                { tr_owned(lang, message.zh.clone(), message.en.clone()) }
                 <button class="close" onclick={dismiss} aria-label={tr(lang, "关闭", "Dismiss")}>{ "×" }</button>
             </div>
         }

@@ -36,6 +36,8 @@ pub struct Hosting {
     gpu: GpuSlot,
     cpu_models: HashMap<String, Rc<Translator<CpuBackend>>>,
     gpu_models: HashMap<String, Rc<Translator<GpuBackend>>>,
+    /// The reader was told why the GPU cannot be used (told once per worker, not per request).
+    gpu_refusal_told: bool,
     /// `auto`: the backend measured faster for each model, with both timings.
     pub auto_choice: HashMap<String, (BackendKind, Vec<(BackendKind, f64)>)>,
 }
@@ -110,8 +112,16 @@ impl Hosting {
     pub fn gpu_failed(this: &Rc<RefCell<Hosting>>, why: String) {
         let mut hosting = this.borrow_mut();
         hosting.gpu = GpuSlot::Unavailable(why);
+        // The caller sends the notice for this failure.
+        hosting.gpu_refusal_told = true;
         hosting.gpu_models.clear();
         hosting.auto_choice.clear();
+    }
+
+    /// True the first time it is asked: a reader who asked for the GPU and cannot have it is told
+    /// why once, in a notice; later runs say it in their badge only.
+    pub fn first_gpu_refusal(this: &Rc<RefCell<Hosting>>) -> bool {
+        !std::mem::replace(&mut this.borrow_mut().gpu_refusal_told, true)
     }
 
     /// Destroy the device, as a driver reset would; the next GPU job finds it lost.

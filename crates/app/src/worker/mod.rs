@@ -31,7 +31,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{Envelope, Failure, FailureKind, JobId, Request, Response};
+use crate::protocol::{Envelope, Failure, FailureKind, JobId, Notice, Request, Response};
 
 pub use hosting::Hosting;
 
@@ -133,9 +133,13 @@ async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) 
             }
             Err(failure) => reply.fail(failure),
         },
+        Request::Crash => panic!("a simulated crash (Diagnostics → Simulate a worker crash)"),
         Request::LoseGpu => {
             Hosting::lose_gpu(hosting);
-            reply.send(Response::Notice("GPU device destroyed".into()));
+            reply.send(Response::Notice(Notice::new(
+                "已销毁 GPU 设备（模拟驱动重置）：下一次运行会发现它已丢失。",
+                "GPU device destroyed (a simulated driver reset): the next run finds it lost.",
+            )));
         }
     }
 }

@@ -17,7 +17,7 @@ use seq2seq_core::translator::{TranslationOutput, Translator};
 use super::hosting::{now_ms, Hosting};
 use super::Reply;
 use crate::protocol::{
-    BackendKind, Failure, FailureKind, Response, TranslateRequest, TranslationDone,
+    BackendKind, Failure, FailureKind, Notice, Response, TranslateRequest, TranslationDone,
 };
 use crate::route::BackendPref;
 
@@ -128,7 +128,15 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: Transla
         match run_gpu(hosting, reply, &request, true).await {
             Ok(()) => return,
             Err(GpuOutcome::Failed(failure)) => return reply.fail(failure),
-            Err(GpuOutcome::Unavailable(why)) => fallback = Some(why),
+            Err(GpuOutcome::Unavailable(why)) => {
+                if request.backend == BackendPref::Gpu && Hosting::first_gpu_refusal(hosting) {
+                    reply.send(Response::Notice(Notice::new(
+                        format!("无法使用 GPU，改用 CPU 计算：{why}"),
+                        format!("The GPU cannot be used, so the CPU runs instead: {why}"),
+                    )));
+                }
+                fallback = Some(why);
+            }
         }
     }
     run_cpu(hosting, reply, &request, fallback).await;
@@ -211,12 +219,26 @@ async fn run_gpu(
                 Ok(gpu) => gpu.gpu().context().check_lost().err(),
                 Err(_) => None,
             };
-            let why = match lost {
-                Some(lost) => format!("the GPU was lost during the translation ({lost})"),
-                None => format!("the GPU failed during the translation ({e})"),
+            let (why, notice) = match lost {
+                Some(lost) => (
+                    format!("the GPU was lost during the translation ({lost})"),
+                    Notice::new(
+                        format!("翻译途中 GPU 丢失，已改用 CPU 重新计算（{lost}）"),
+                        format!(
+                            "The GPU was lost during the translation; the CPU took over ({lost})"
+                        ),
+                    ),
+                ),
+                None => (
+                    format!("the GPU failed during the translation ({e})"),
+                    Notice::new(
+                        format!("翻译途中 GPU 出错，已改用 CPU 重新计算（{e}）"),
+                        format!("The GPU failed during the translation; the CPU took over ({e})"),
+                    ),
+                ),
             };
             Hosting::gpu_failed(hosting, why.clone());
-            reply.send(Response::Notice(why.clone()));
+            reply.send(Response::Notice(notice));
             Err(GpuOutcome::Unavailable(why))
         }
     }
@@ -239,9 +261,15 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
             Ok((gpu_output, gpu_ms)) => {
                 measured.push((BackendKind::Gpu, gpu_ms));
                 if gpu_output.translation.tokens != cpu_output.translation.tokens {
-                    reply.send(Response::Notice(format!(
-                        "WebGPU and CPU disagree on this translation: {:?} vs {:?}",
-                        gpu_output.text, cpu_output.text
+                    reply.send(Response::Notice(Notice::new(
+                        format!(
+                            "WebGPU 与 CPU 的译文不一致：{:?} 与 {:?}",
+                            gpu_output.text, cpu_output.text
+                        ),
+                        format!(
+                            "WebGPU and CPU disagree on this translation: {:?} vs {:?}",
+                            gpu_output.text, cpu_output.text
+                        ),
                     )));
                 }
                 if gpu_ms < cpu_ms {
