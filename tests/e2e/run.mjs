@@ -95,7 +95,9 @@ try {
       if (message.type() === 'error') problem(`console error: ${message.text()}`);
     });
     page.on('pageerror', (error) => problem(`page error: ${error.message}`));
+    const workers = [];
     page.on('worker', (worker) => {
+      workers.push(worker.url());
       worker.on('console', (message) => {
         log.push(`worker console ${message.type()}: ${message.text()}`);
         if (message.type() === 'error') problem(`worker console error: ${message.text()}`);
@@ -115,6 +117,8 @@ try {
       backend: mode === 'webgpu' ? 'gpu' : 'cpu',
       faultsUrl: process.env.E2E_FAULTS_URL,
       smallGpuUrl: process.env.E2E_SMALL_GPU_URL,
+      /** URLs of the dedicated workers the page started, oldest first. */
+      workers,
       log: say,
       assert(condition, message) {
         if (!condition) throw new Error(`assertion failed: ${message}`);

@@ -1,6 +1,7 @@
 //! The page's end of the worker bridge (see `crate::worker` for the wire format).
 //!
-//! `WorkerLink::spawn` starts `worker_loader.js` (written by trunk beside index.html) and hands
+//! `WorkerLink::spawn` starts the worker's loader (written by trunk beside index.html, renamed
+//! `worker-<hash>_loader.js` by the post-build hook `cargo xtask worker-hash`) and hands
 //! every decoded answer to `on_answer`. A crash (a panic in the worker, a script error, a message
 //! that cannot be decoded) goes to `on_crash`; `restart` replaces the dead worker with a new one.
 
@@ -15,8 +16,23 @@ use yew::Callback;
 
 use crate::protocol::{Envelope, JobId, Request};
 
-/// Relative, so the page works from any sub-path of any static host.
-pub const WORKER_URL: &str = "./worker_loader.js";
+/// `<meta name="seq2seq-worker" content="worker-<hash>">`, written into index.html by the
+/// post-build hook (crates/xtask/src/worker_hash.rs).
+const WORKER_META: &str = "meta[name=\"seq2seq-worker\"]";
+
+/// The worker's file stem (`worker-<hash>`), so that a release never meets a stale cached
+/// worker; `worker`, trunk's own name, when the page was built without the hook.
+fn worker_stem(document: &web_sys::Document) -> String {
+    document
+        .query_selector(WORKER_META)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .filter(|stem| {
+            !stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .unwrap_or_else(|| "worker".to_owned())
+}
 
 struct Live {
     worker: Worker,
@@ -45,23 +61,27 @@ impl std::fmt::Debug for WorkerLink {
     }
 }
 
-/// The worker, started from `worker_loader.js` beside the page. A page framed with
+/// The worker, started from its loader beside the page (relative URLs, so the page works from any
+/// sub-path of any static host). A page framed with
 /// `sandbox="allow-scripts"` has an opaque origin and may not start a worker from an http URL;
 /// there the loader is a blob (absolute URLs inside: a blob has no base), and the scripts and
 /// wasm it loads are CORS requests (static hosts such as GitHub Pages allow them).
 fn new_worker() -> Result<Worker, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let stem = window
+        .document()
+        .map_or_else(|| "worker".to_owned(), |d| worker_stem(&d));
     let opaque = window.origin() == "null";
     if !opaque {
-        return Worker::new(WORKER_URL);
+        return Worker::new(&format!("./{stem}_loader.js"));
     }
     let href = window.location().href()?;
     let base = web_sys::Url::new_with_base("./", &href)?.href();
     let loader = format!(
-        "self.SEQ2SEQ_BASE={:?};importScripts({:?});wasm_bindgen({:?});",
+        "self.SEQ2SEQ_BASE={:?};importScripts({:?});wasm_bindgen({{ module_or_path: {:?} }});",
         base,
-        format!("{base}worker.js"),
-        format!("{base}worker_bg.wasm")
+        format!("{base}{stem}.js"),
+        format!("{base}{stem}_bg.wasm")
     );
     let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
     let options = web_sys::BlobPropertyBag::new();

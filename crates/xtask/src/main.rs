@@ -15,6 +15,7 @@ mod setup;
 mod subpath;
 mod test;
 mod util;
+mod worker_hash;
 
 use std::process::ExitCode;
 
@@ -72,6 +73,12 @@ enum Command {
         /// Folder holding index.html [default: $TRUNK_STAGING_DIR, else dist].
         dir: Option<std::path::PathBuf>,
     },
+    /// Post-build hook run by trunk: content-hashed names for the inference worker's files.
+    #[command(hide = true)]
+    WorkerHash {
+        /// Folder holding index.html and the worker [default: $TRUNK_STAGING_DIR, else dist].
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +103,7 @@ fn main() -> ExitCode {
         Command::Deny => deny::run(),
         Command::Subpath => subpath::run(),
         Command::CspHash { dir } => csp::run(dir),
+        Command::WorkerHash { dir } => worker_hash::run(dir),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -247,7 +247,7 @@ const SMALL_GPU_PATCH: &str = "// e2e: a GPU with WebGPU compatibility-mode limi
 fn fault(root: &Path, request: Request, url: &str) -> Option<(Request, String)> {
     if let Some(inner) = url.strip_prefix(SMALL_GPU_PREFIX) {
         let path = inner.split(['?', '#']).next().unwrap_or("");
-        if path != "worker_loader.js" {
+        if !(path.starts_with("worker-") && path.ends_with("_loader.js")) {
             return Some((request, format!("/{inner}")));
         }
         let answer = match std::fs::read_to_string(root.join(path)) {

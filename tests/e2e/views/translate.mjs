@@ -50,6 +50,8 @@ export async function run(t) {
   t.log(`gru-attn heatmap: ${rows} rows, each sums to 1`);
   const badge = await page.locator('.header .badge[data-backend]').getAttribute('data-backend');
   t.assert(badge === t.backend, `header badge says ${badge}`);
+  // The worker's files carry a content hash (crates/xtask/src/worker_hash.rs): never a stale one.
+  t.assert(t.workers.length > 0 && t.workers.every((url) => /\/worker-[0-9a-f]{16}_loader\.js$/.test(url)), `worker URLs: ${t.workers}`);
   // Hovering a source token highlights its column.
   await page.locator('article.result[data-model="gru-attn-en-zh"] text.col-label').first().hover();
   const outlined = await page.locator('article.result[data-model="gru-attn-en-zh"] rect.cell[stroke]').count();
