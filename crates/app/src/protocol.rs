@@ -63,10 +63,13 @@ pub enum Request {
 pub struct QkvRequest {
     pub model_id: String,
     pub text: String,
-    /// Encoder layer, 0-based.
+    /// Encoder (or decoder) layer, 0-based.
     pub layer: usize,
-    /// Query position (source token), 0-based.
+    /// Query position (source token, or target position with `decoder`), 0-based.
     pub token: usize,
+    /// The decoder's masked self-attention over its inputs (BOS and the greedy translation)
+    /// instead of the encoder's self-attention over the source.
+    pub decoder: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -181,7 +184,12 @@ pub struct TranslationDone {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QkvResult {
     pub model_id: String,
-    pub source_tokens: Vec<String>,
+    /// The positions attended over: the source tokens (EOS included), or with `decoder` the
+    /// decoder's inputs (BOS, then the translation's tokens).
+    pub tokens: Vec<String>,
+    pub decoder: bool,
+    /// With `decoder`: the greedy translation whose tokens the decoder was fed.
+    pub translation: String,
     pub layer: usize,
     pub token: usize,
     pub layers: usize,
@@ -197,7 +205,8 @@ pub struct QkvResult {
 }
 
 /// One head's q, k, v, scores, scaled scores, weights and output: core's own explanation
-/// (`TransformerModel::explain_encoder_attention`), sent as it is.
+/// (`TransformerModel::explain_encoder_attention` / `explain_decoder_self_attention`), sent as
+/// it is.
 pub use seq2seq_core::models::transformer_explain::HeadExplain as QkvHead;
 
 /// The benchmark's tables as data (the same as its Markdown).

@@ -197,8 +197,11 @@ pub struct UrlState {
     /// Selected Transformer layer and head; `head: None` = all heads / their mean.
     pub layer: usize,
     pub head: Option<usize>,
-    /// Selected source token (Q/K/V explorer), 0-based.
+    /// Selected source token (Q/K/V explorer), 0-based; a target position with `qkv_decoder`.
     pub token: usize,
+    /// Q/K/V explorer: the decoder's masked self-attention (`part=decoder`) instead of the
+    /// encoder's self-attention.
+    pub qkv_decoder: bool,
     /// Largest N the FlashAttention lab runs up to.
     pub lab_n: usize,
     /// FlashAttention lab: causal mask on (`causal=1`).
@@ -229,6 +232,7 @@ impl Default for UrlState {
             layer: 0,
             head: None,
             token: 0,
+            qkv_decoder: false,
             lab_n: DEFAULT_LAB_N,
             lab_causal: false,
             warnings: Vec::new(),
@@ -298,6 +302,14 @@ impl UrlState {
                     },
                 ),
                 "token" => set(&mut state.token, parse_in(value, 0, 4096)),
+                "part" => set(
+                    &mut state.qkv_decoder,
+                    match value {
+                        "encoder" => Some(false),
+                        "decoder" => Some(true),
+                        _ => None,
+                    },
+                ),
                 "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N)),
                 "causal" => set(&mut state.lab_causal, parse_bool(value)),
                 _ => true,
@@ -364,6 +376,9 @@ impl UrlState {
         }
         if let Some(head) = self.head {
             q.append_pair("head", &head.to_string());
+        }
+        if self.qkv_decoder {
+            q.append_pair("part", "decoder");
         }
         if self.lab_causal {
             q.append_pair("causal", "1");
@@ -449,6 +464,7 @@ mod tests {
             layer: 1,
             head: Some(2),
             token: 5,
+            qkv_decoder: true,
             lab_n: 4096,
             lab_causal: true,
             warnings: Vec::new(),

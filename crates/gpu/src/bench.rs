@@ -174,12 +174,19 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn to_markdown(&self) -> String {
+    /// The device, the timer and every table, without the verdict.
+    pub fn tables_markdown(&self) -> String {
         let mut s = format!("Device: {}\n\nGPU timer: {}\n\n", self.device, self.timer);
         for t in &self.tables {
             s += &t.to_markdown();
             s += "\n";
         }
+        s
+    }
+
+    /// [`Self::tables_markdown`] and whether every GPU result matched the CPU reference.
+    pub fn to_markdown(&self) -> String {
+        let mut s = self.tables_markdown();
         if self.failures.is_empty() {
             s += "Every GPU result matched the CPU reference.\n";
         } else {

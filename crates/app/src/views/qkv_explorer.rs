@@ -1,8 +1,11 @@
-//! View 4, Q/K/V explorer: one encoder self-attention of the shipped Transformer, taken apart.
-//! Pick a source token (the query i) and a layer; per head: q_i, every k_j, the scores q·k_j,
+//! View 4, Q/K/V explorer: one self-attention of the shipped Transformer, taken apart: the
+//! encoder's over the source, or the decoder's masked one over its inputs (BOS and the greedy
+//! translation), where every key after the query is masked to −∞.
+//! Pick a token (the query i) and a layer; per head: q_i, every k_j, the scores q·k_j,
 //! the scaling by √d, the softmax weights (a bar per key, summing to 1) and the output
 //! Σ_j w_j v_j. The numbers come from the worker (seq2seq-core's
-//! `TransformerModel::explain_encoder_attention`, the model's own arithmetic), never from here.
+//! `TransformerModel::explain_encoder_attention` / `explain_decoder_self_attention`, the model's
+//! own arithmetic), never from here.
 
 use std::rc::Rc;
 
@@ -83,6 +86,8 @@ struct HeadCardProps {
     scale: f32,
     /// The enlarged head: v_j strips and wider strips.
     large: bool,
+    /// Causal: keys after the query are masked (drawn faded).
+    causal: bool,
     on_select: Callback<Option<usize>>,
 }
 
@@ -104,7 +109,8 @@ fn HeadCard(props: &HeadCardProps) -> Html {
     let rows = props.tokens.iter().enumerate().map(|(j, token)| {
         let w = h.weights[j];
         html! {
-            <tr class={classes!("qkv-row", (j == props.query).then_some("query"), (j == best).then_some("best"))}
+            <tr class={classes!("qkv-row", (j == props.query).then_some("query"), (j == best).then_some("best"),
+                                (props.causal && j > props.query).then_some("masked"))}
                 data-key={j.to_string()} data-score={fmt3(h.scores[j])}
                 data-scaled={fmt3(h.scaled[j])} data-weight={format!("{w:.6}")}>
                 <th scope="row" class="qkv-token">{ token.clone() }</th>
@@ -201,6 +207,7 @@ pub fn QkvExplorer() -> Html {
         text: url.text.clone(),
         layer: url.layer,
         token: url.token,
+        decoder: url.qkv_decoder,
     });
     let answer = use_qkv(request.clone());
     // The last answer shown while the next one is computed (no flicker when a token is clicked).
@@ -226,12 +233,40 @@ pub fn QkvExplorer() -> Html {
         let app = app.clone();
         Callback::from(move |head: Option<usize>| app.update_url(false, |u| u.head = head))
     };
+    // Encoder or decoder: the positions differ, so the query starts over at the first one.
+    let part_buttons = [
+        (false, tr(lang, "编码器自注意力", "Encoder self-attention")),
+        (
+            true,
+            tr(
+                lang,
+                "解码器自注意力（因果掩码）",
+                "Decoder self-attention (causal mask)",
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(decoder, label)| {
+        let app = app.clone();
+        let selected = url.qkv_decoder == decoder;
+        let onclick = Callback::from(move |_| {
+            app.update_url(false, |u| {
+                u.qkv_decoder = decoder;
+                u.token = 0;
+            })
+        });
+        html! {
+            <button class={classes!("small", selected.then_some("selected"))}
+                    data-part={if decoder { "decoder" } else { "encoder" }}
+                    aria-pressed={selected.to_string()} {onclick}>{ label }</button>
+        }
+    });
 
     let body = match &result {
         None => html! {},
         Some(r) => {
-            let tokens = Rc::new(r.source_tokens.clone());
-            let token_buttons = r.source_tokens.iter().enumerate().map(|(j, t)| {
+            let tokens = Rc::new(r.tokens.clone());
+            let token_buttons = r.tokens.iter().enumerate().map(|(j, t)| {
                 let set_token = set_token.clone();
                 let selected = j == r.token;
                 html! {
@@ -270,7 +305,7 @@ pub fn QkvExplorer() -> Html {
             let cards = r.heads.iter().enumerate().filter(|(h, _)| selected_head.is_none_or(|s| s == *h)).map(|(h, head)| {
                 html! {
                     <HeadCard key={h} index={h} head={Rc::new(head.clone())} tokens={tokens.clone()}
-                              query={r.token} head_dim={r.head_dim} scale={r.scale}
+                              query={r.token} head_dim={r.head_dim} scale={r.scale} causal={r.causal}
                               large={selected_head.is_some()} on_select={set_head.clone()} />
                 }
             });
@@ -278,12 +313,24 @@ pub fn QkvExplorer() -> Html {
                 <>
                     <section class="card qkv-controls">
                         <div class="row">
-                            <span class="muted small">{ tr(lang, "查询词 i（点一个源词）：", "Query token i (click a source token):") }</span>
+                            <span class="selector" role="group" aria-label={tr(lang, "哪一个注意力", "Which attention")}>{ for part_buttons }</span>
+                        </div>
+                        if r.decoder {
+                            <p class="qkv-translation small">{ tr(lang, "解码器的输入是 <s> 加上贪心译文：", "The decoder's inputs are <s> and the greedy translation: ") }<strong>{ r.translation.clone() }</strong></p>
+                        }
+                        <div class="row">
+                            <span class="muted small">{
+                                if r.decoder {
+                                    tr(lang, "查询位置 i（点一个解码器输入：位置 i 预测下一个词）：", "Query position i (click a decoder input: position i predicts the next token):")
+                                } else {
+                                    tr(lang, "查询词 i（点一个源词）：", "Query token i (click a source token):")
+                                }
+                            }</span>
                         </div>
                         <div class="tokens qkv-tokens" role="group" aria-label={tr(lang, "查询词", "Query token")}>{ for token_buttons }</div>
                         <div class="row">
-                            <span class="selector" role="group" aria-label={tr(lang, "编码器层", "Encoder layer")}>
-                                <span class="muted small">{ tr(lang, "编码器层：", "Encoder layer:") }</span>{ for layer_buttons }
+                            <span class="selector" role="group" aria-label={if r.decoder { tr(lang, "解码器层", "Decoder layer") } else { tr(lang, "编码器层", "Encoder layer") }}>
+                                <span class="muted small">{ if r.decoder { tr(lang, "解码器层：", "Decoder layer:") } else { tr(lang, "编码器层：", "Encoder layer:") } }</span>{ for layer_buttons }
                             </span>
                             <span class="selector" role="group" aria-label={tr(lang, "注意力头", "Attention head")}>
                                 <span class="muted small">{ tr(lang, "头：", "Head:") }</span>{ for head_buttons }
@@ -294,6 +341,7 @@ pub fn QkvExplorer() -> Html {
                         { explanation(lang, r) }
                     </section>
                     <div class={classes!("qkv-heads", selected_head.is_some().then_some("one"))}
+                         data-part={if r.decoder { "decoder" } else { "encoder" }}
                          data-layer={r.layer.to_string()} data-token={r.token.to_string()}
                          data-scale={format!("{:.6}", r.scale)} data-head-dim={r.head_dim.to_string()}>
                         { for cards }
@@ -321,6 +369,9 @@ pub fn QkvExplorer() -> Html {
                 <p>{ tr(lang,
                     "自注意力里，每个词 i 用它的查询向量 q 去和每个词的键 k_j 做点积，除以 √d 缩放，softmax 得到权重，再用权重把值向量 v_j 加起来。下面是真实训练过的 Transformer 编码器在你的句子上算出的每一个数（先做层归一化，再投影成 Q、K、V，按头切分）。",
                     "In self-attention each token i takes the dot product of its query q with every token's key k_j, scales it by √d, turns the scores into weights with a softmax, and sums the value vectors v_j with those weights. Below is every number the trained Transformer encoder computes on your sentence (layer norm first, then the Q, K, V projections, split into heads).") }</p>
+                <p>{ tr(lang,
+                    "切换到解码器，可以看到因果掩码：解码器生成第 i+1 个词时只能看到位置 0…i，后面的位置在 softmax 之前被设为 −∞，权重正好是 0。",
+                    "Switch to the decoder to see the causal mask: while producing token i+1 the decoder may only look at positions 0…i; later positions are set to −∞ before the softmax, so their weight is exactly 0.") }</p>
             </ViewIntro>
             // In an iframe (640×400) the explorer comes first, the sentence box after it.
             if !url.embed { { input.clone() } }

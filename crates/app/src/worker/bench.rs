@@ -13,7 +13,7 @@ use seq2seq_core::backend::CellWeights;
 use seq2seq_core::layers::{gru_cell::gru_step, lstm_cell::lstm_step, rnn_cell::rnn_step};
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
-use seq2seq_gpu::bench::{data, now_ms, Bench, BenchConfig, Table};
+use seq2seq_gpu::bench::{data, now_ms, Bench, BenchConfig, Report, Table};
 
 use super::hosting::Hosting;
 use super::Reply;
@@ -116,32 +116,28 @@ fn structured(t: Table) -> BenchTable {
     }
 }
 
-/// The Markdown `Report::to_markdown` writes, from the structured tables.
+/// The Markdown the native `bench` binary writes (`Report::to_markdown`), from the structured
+/// tables.
 fn send_report(reply: &Reply, device: String, report: BenchTables) {
-    let mut markdown = format!("Device: {device}\n\nGPU timer: {}\n\n", report.timer);
-    for t in &report.tables {
-        let table = Table {
-            title: t.title.clone(),
-            note: t.note.clone(),
-            header: t.header.clone(),
-            rows: t.rows.clone(),
-        };
-        markdown += &table.to_markdown();
-        markdown += "\n";
-    }
-    if report.cpu_only {
-        markdown += "No WebGPU: CPU only.\n";
-    } else if report.failures.is_empty() {
-        markdown += "Every GPU result matched the CPU reference.\n";
-    } else {
-        markdown += &format!(
-            "**{} result(s) did not match the CPU reference:**\n\n",
-            report.failures.len()
-        );
-        for f in &report.failures {
-            markdown += &format!("- {f}\n");
-        }
-    }
+    let native = Report {
+        device: device.clone(),
+        timer: report.timer.clone(),
+        tables: report
+            .tables
+            .iter()
+            .map(|t| Table {
+                title: t.title.clone(),
+                note: t.note.clone(),
+                header: t.header.clone(),
+                rows: t.rows.clone(),
+            })
+            .collect(),
+        failures: report.failures.clone(),
+    };
+    let markdown = match report.cpu_only {
+        true => native.tables_markdown() + "No WebGPU: CPU only.\n",
+        false => native.to_markdown(),
+    };
     reply.send(Response::BenchReport {
         device,
         markdown,

@@ -1,12 +1,15 @@
-//! The Q/K/V explorer's numbers: one encoder self-attention of a shipped Transformer, taken apart
-//! per head by `TransformerModel::explain_encoder_attention` (seq2seq-core), on the CPU (the
-//! numbers are small, and the CPU is the reference every kernel is tested against).
+//! The Q/K/V explorer's numbers: one encoder self-attention of a shipped Transformer, or one
+//! masked self-attention of its decoder over the greedy translation, taken apart per head by
+//! `TransformerModel::explain_encoder_attention` / `explain_decoder_self_attention`
+//! (seq2seq-core), on the CPU (the numbers are small, and the CPU is the reference every kernel
+//! is tested against).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use seq2seq_core::decoding::DecodeOptions;
 use seq2seq_core::models::AnyModel;
-use seq2seq_core::tokenizer::EOS;
+use seq2seq_core::tokenizer::{BOS, EOS};
 
 use super::hosting::{now_ms, Hosting};
 use super::Reply;
@@ -60,17 +63,48 @@ async fn explain(
     source_tokens.push(t.source.token(EOS).to_owned());
     // A link may name a token or layer the sentence or model does not have (the text changed):
     // show the last one instead; the answer says which was shown.
-    let layer = request
-        .layer
-        .min(model.config.encoder_layers.saturating_sub(1));
-    let token = request.token.min(ids.len() - 1);
-    let explained = model
-        .explain_encoder_attention(&ids, layer, token)
-        .await
-        .map_err(|e| input(e.to_string()))?;
+    let (explained, tokens, translation) = if request.decoder {
+        // The decoder's inputs: BOS, then the greedy translation (position t predicts t + 1).
+        let options = DecodeOptions {
+            max_len: super::translate::MAX_TARGET_TOKENS,
+            trace: false,
+            ..DecodeOptions::default()
+        };
+        let output = t
+            .translate(&request.text, &options, &mut |_| {})
+            .await
+            .map_err(|e| input(e.to_string()))?;
+        let mut inputs = vec![BOS];
+        inputs.extend(&output.translation.tokens);
+        let tokens: Vec<String> = inputs
+            .iter()
+            .map(|&id| t.target.token(id).to_owned())
+            .collect();
+        let layer = request
+            .layer
+            .min(model.config.decoder_layers.saturating_sub(1));
+        let token = request.token.min(inputs.len() - 1);
+        let explained = model
+            .explain_decoder_self_attention(&ids, &inputs, layer, token)
+            .await
+            .map_err(|e| input(e.to_string()))?;
+        (explained, tokens, output.text)
+    } else {
+        let layer = request
+            .layer
+            .min(model.config.encoder_layers.saturating_sub(1));
+        let token = request.token.min(ids.len() - 1);
+        let explained = model
+            .explain_encoder_attention(&ids, layer, token)
+            .await
+            .map_err(|e| input(e.to_string()))?;
+        (explained, source_tokens, String::new())
+    };
     Ok(QkvResult {
         model_id: request.model_id.clone(),
-        source_tokens,
+        tokens,
+        decoder: request.decoder,
+        translation,
         layer: explained.layer,
         token: explained.query,
         layers: explained.layers,

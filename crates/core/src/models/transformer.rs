@@ -45,8 +45,8 @@ pub struct TransformerModel<B: Backend> {
     pub(crate) src_embed: Embedding<B>,
     pub(crate) encoder: Vec<TransformerEncoderLayer<B>>,
     encoder_norm: LayerNorm<B>,
-    tgt_embed: Embedding<B>,
-    decoder: Vec<TransformerDecoderLayer<B>>,
+    pub(crate) tgt_embed: Embedding<B>,
+    pub(crate) decoder: Vec<TransformerDecoderLayer<B>>,
     decoder_norm: LayerNorm<B>,
     out: Linear<B>,
 }

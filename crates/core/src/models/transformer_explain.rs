@@ -10,6 +10,11 @@
 //!   w        = softmax(scaled)                                              [S]
 //!   output   = Σ_j w_j v_j                                                  [d]
 //!
+//! The decoder's masked self-attention is taken apart the same way
+//! ([`TransformerModel::explain_decoder_self_attention`]): x is the decoder's input at layer l
+//! for the target positions fed so far (BOS and the tokens produced), and positions j > i are
+//! masked, as the decoder's KV cache never holds them when it predicts token i + 1.
+//!
 //! The layer then concatenates the heads' outputs, applies `out_proj` and adds the residual.
 //! These are the numbers the model itself computes: the same layers produce x, n, Q, K and V, and
 //! the per-head arithmetic is `ops::scaled_dot_product_attention`'s, one row at a time (tested
@@ -19,6 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::transformer::TransformerModel;
 use crate::backend::Backend;
+use crate::layers::transformer_layers::KvCache;
+use crate::models::Seq2Seq;
 use crate::ops::softmax_in_place;
 use crate::{Error, Result};
 
@@ -41,12 +48,13 @@ pub struct HeadExplain {
     pub output: Vec<f32>,
 }
 
-/// The attention of query position `query` in encoder layer `layer`, every head.
+/// The attention of query position `query` in layer `layer` (of the encoder, or of the decoder's
+/// masked self-attention), every head.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AttentionExplain {
     pub layer: usize,
     pub query: usize,
-    /// Number of encoder layers of the model.
+    /// Number of layers of the stack explained (encoder or decoder).
     pub layers: usize,
     /// d = D / heads.
     pub head_dim: usize,
@@ -98,6 +106,73 @@ impl<B: Backend> TransformerModel<B> {
             scale: 1.0 / ((q.dims2().1 / heads) as f32).sqrt(),
             causal: false,
             heads: explain_heads(q.row_slice(query), &k.to_rows(), &v.to_rows(), heads, None),
+        })
+    }
+}
+
+impl<B: Backend> TransformerModel<B> {
+    /// Decoder self-attention (causal) of target position `query` in decoder layer `layer`,
+    /// taken apart per head. `src`: source ids (EOS included); `inputs`: the decoder's inputs,
+    /// BOS then the tokens produced so far (position t predicts token t + 1). The decoder runs
+    /// position by position with its KV cache, exactly as in translation.
+    pub async fn explain_decoder_self_attention(
+        &self,
+        src: &[u32],
+        inputs: &[u32],
+        layer: usize,
+        query: usize,
+    ) -> Result<AttentionExplain> {
+        let layers = self.decoder.len();
+        if layer >= layers {
+            return Err(Error::Config(format!(
+                "layer {layer} does not exist: the decoder has {layers} layers"
+            )));
+        }
+        if query >= inputs.len() {
+            return Err(Error::Config(format!(
+                "position {query} does not exist: the decoder has {} inputs",
+                inputs.len()
+            )));
+        }
+        let b = &self.b;
+        let memory = self.encode(src, false).await?.memory;
+        // The input of layer `layer` at every position, [1, D] each, stacked to [T, D].
+        let mut caches: Vec<Option<KvCache<B::Tensor>>> = vec![None; layer];
+        let mut rows: Option<B::Tensor> = None;
+        for (position, &id) in inputs.iter().enumerate() {
+            let mut x = self.embed(&self.tgt_embed, &[id], position)?; // [1, D]
+            for (l, decoder_layer) in self.decoder[..layer].iter().enumerate() {
+                let out = decoder_layer.step(b, &x, caches[l].as_ref(), &memory.cross[l], false);
+                x = out.x;
+                caches[l] = Some(out.cache);
+            }
+            rows = Some(match rows {
+                Some(r) => b.concat_rows(&r, &x),
+                None => x,
+            });
+        }
+        let x = rows.ok_or_else(|| Error::Config("the decoder has no inputs".into()))?;
+        let attn = &self.decoder[layer].self_attn;
+        let n = self.decoder[layer].norm1.forward(b, &x); // [T, D]
+        let q = attn.q_proj.forward(b, &n);
+        let (k, v) = attn.keys_values(b, &n);
+        let read = b.read_many(&[&q, &k, &v]).await?;
+        let (q, k, v) = (&read[0], &read[1], &read[2]);
+        let heads = attn.heads;
+        Ok(AttentionExplain {
+            layer,
+            query,
+            layers,
+            head_dim: q.dims2().1 / heads,
+            scale: 1.0 / ((q.dims2().1 / heads) as f32).sqrt(),
+            causal: true,
+            heads: explain_heads(
+                q.row_slice(query),
+                &k.to_rows(),
+                &v.to_rows(),
+                heads,
+                Some(query),
+            ),
         })
     }
 }
@@ -221,6 +296,47 @@ mod tests {
         }
         assert!(pollster::block_on(m.explain_encoder_attention(&src, 9, 0)).is_err());
         assert!(pollster::block_on(m.explain_encoder_attention(&src, 0, s)).is_err());
+    }
+
+    #[test]
+    fn explain_matches_the_decoders_own_masked_self_attention() {
+        let t = random_translator("transformer", 11).unwrap();
+        let AnyModel::Transformer(m) = &t.model else {
+            panic!("not a transformer")
+        };
+        let mut src = t.source.encode("where is the station").unwrap().ids;
+        src.push(EOS);
+        let inputs: Vec<u32> = vec![crate::tokenizer::BOS, 7, 12, 5, 30];
+        // The model's own step trace: self_attention[layer][head] = weights over 0..=t.
+        let encoded = pollster::block_on(m.encode(&src, false)).unwrap();
+        let mut state = encoded.state;
+        for (t_pos, &id) in inputs.iter().enumerate() {
+            let step = pollster::block_on(m.step(&encoded.memory, &state, id, true)).unwrap();
+            for layer in 0..m.config.decoder_layers {
+                let e = pollster::block_on(
+                    m.explain_decoder_self_attention(&src, &inputs, layer, t_pos),
+                )
+                .unwrap();
+                assert!(e.causal);
+                assert_eq!(e.layers, m.config.decoder_layers);
+                for (h, head) in e.heads.iter().enumerate() {
+                    let own = &step.trace.self_attention[layer][h];
+                    assert_eq!(own.len(), t_pos + 1);
+                    let d = max_diff(&head.weights[..=t_pos], own);
+                    assert!(d <= 1e-5, "layer {layer} head {h} position {t_pos}: {d}");
+                    assert!(head.weights[t_pos + 1..].iter().all(|&w| w == 0.0));
+                    assert!(head.scaled[t_pos + 1..].iter().all(|s| s.is_infinite()));
+                    let sum: f32 = head.weights.iter().sum();
+                    assert!((sum - 1.0).abs() < 1e-5, "weights sum to {sum}");
+                }
+            }
+            state = step.state;
+        }
+        let layers = m.config.decoder_layers;
+        assert!(
+            pollster::block_on(m.explain_decoder_self_attention(&src, &inputs, layers, 0)).is_err()
+        );
+        assert!(pollster::block_on(m.explain_decoder_self_attention(&src, &inputs, 0, 5)).is_err());
     }
 
     #[test]
