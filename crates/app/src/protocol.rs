@@ -57,6 +57,11 @@ pub enum Request {
     LoseGpu,
     /// Panic in the worker, as a bug would (tests the crash notice and the restart).
     Crash,
+    /// Stop job `job` (the FlashAttention lab, the benchmark) at its next step; it answers
+    /// `Cancelled`. Handled as soon as it arrives, not queued behind the job it stops.
+    Cancel {
+        job: JobId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -134,6 +139,8 @@ pub enum Response {
     /// Something the reader should know that is not an error (e.g. a fallback).
     Notice(Notice),
     Failed(Failure),
+    /// The job stopped early because the page asked (`Request::Cancel`); what it sent stays.
+    Cancelled,
     CacheCleared {
         entries: usize,
     },

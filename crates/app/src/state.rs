@@ -47,6 +47,8 @@ pub struct LongRun<T> {
     pub progress: Option<(usize, usize, String)>,
     pub result: T,
     pub failure: Option<Failure>,
+    /// Stopped by the reader before the end (what had finished is kept).
+    pub cancelled: bool,
 }
 
 /// What a job was for, so its answers find their place.
@@ -61,6 +63,7 @@ pub enum JobKind {
     ClearCache,
     LoseGpu,
     Crash,
+    Cancel,
 }
 
 impl JobKind {
@@ -75,6 +78,7 @@ impl JobKind {
             Request::ClearCache => JobKind::ClearCache,
             Request::LoseGpu => JobKind::LoseGpu,
             Request::Crash => JobKind::Crash,
+            Request::Cancel { .. } => JobKind::Cancel,
         }
     }
 }
@@ -247,6 +251,10 @@ impl AppState {
                     self.flash_lab.failure = Some(failure);
                     self.flash_lab.running = false;
                 }
+                Response::Cancelled => {
+                    self.flash_lab.cancelled = true;
+                    self.flash_lab.running = false;
+                }
                 _ => {}
             },
             JobKind::Bench if self.bench.job == job => match response {
@@ -263,6 +271,10 @@ impl AppState {
                 }
                 Response::Failed(failure) => {
                     self.bench.failure = Some(failure);
+                    self.bench.running = false;
+                }
+                Response::Cancelled => {
+                    self.bench.cancelled = true;
                     self.bench.running = false;
                 }
                 _ => {}
@@ -344,6 +356,20 @@ mod tests {
         assert_eq!(state.crash.as_deref(), Some("panic: index out of bounds"));
         let state = reduce(state, Action::Restarted);
         assert_eq!(state.crash, None);
+    }
+
+    #[test]
+    fn a_stopped_benchmark_says_so_and_a_late_stop_of_an_older_run_is_ignored() {
+        let bench = || Request::Bench { quick: true };
+        let answer = |job, response| Action::Answer(Envelope { job, response });
+        let state = reduce(Rc::new(AppState::default()), Action::Started(1, bench()));
+        let state = reduce(state, answer(1, Response::Cancelled));
+        assert!(state.bench.cancelled && !state.bench.running);
+        // A new run clears "stopped"; the first run's stop arriving late changes nothing.
+        let state = reduce(state, Action::Started(2, bench()));
+        assert!(!state.bench.cancelled && state.bench.running);
+        let state = reduce(state, answer(1, Response::Cancelled));
+        assert!(!state.bench.cancelled && state.bench.running);
     }
 
     #[test]

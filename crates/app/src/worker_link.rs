@@ -1,7 +1,7 @@
 //! The page's end of the worker bridge (see `crate::worker` for the wire format).
 //!
 //! `WorkerLink::spawn` starts the worker's loader (written by trunk beside index.html, renamed
-//! `worker-<hash>_loader.js` by the post-build hook `cargo xtask worker-hash`) and hands
+//! `worker-<hash>_loader.js` by the post-build hook `cargo xtask post-build`) and hands
 //! every decoded answer to `on_answer`. A crash (a panic in the worker, a script error, a message
 //! that cannot be decoded) goes to `on_crash`; `restart` replaces the dead worker with a new one.
 

@@ -4,16 +4,13 @@
 //! Content-Security-Policy (a meta tag in index.html) allows scripts from 'self' only; this adds
 //! `'sha256-…'` of every inline script to its `script-src`, so the policy stays strict.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-pub fn run(dir: Option<PathBuf>) -> Result<()> {
-    let dir = dir
-        .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| crate::util::repo_root().join("dist"));
+pub fn run(dir: &Path) -> Result<()> {
     let path = dir.join("index.html");
     let html = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;

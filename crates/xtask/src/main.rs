@@ -67,15 +67,11 @@ enum Command {
     Deny,
     /// The browser test against the existing dist/ served under /playground/.
     Subpath,
-    /// Post-build hook run by trunk: add the sha256 of each inline script to the page's CSP.
+    /// Post-build hook run by trunk: content-hashed names for the inference worker's files,
+    /// then the sha256 of each inline script in the page's CSP. One command, one step after the
+    /// other: both rewrite index.html, and trunk runs the hooks of a stage concurrently.
     #[command(hide = true)]
-    CspHash {
-        /// Folder holding index.html [default: $TRUNK_STAGING_DIR, else dist].
-        dir: Option<std::path::PathBuf>,
-    },
-    /// Post-build hook run by trunk: content-hashed names for the inference worker's files.
-    #[command(hide = true)]
-    WorkerHash {
+    PostBuild {
         /// Folder holding index.html and the worker [default: $TRUNK_STAGING_DIR, else dist].
         dir: Option<std::path::PathBuf>,
     },
@@ -102,8 +98,12 @@ fn main() -> ExitCode {
         Command::Budget => budget::run(),
         Command::Deny => deny::run(),
         Command::Subpath => subpath::run(),
-        Command::CspHash { dir } => csp::run(dir),
-        Command::WorkerHash { dir } => worker_hash::run(dir),
+        Command::PostBuild { dir } => {
+            let dir = dir
+                .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(Into::into))
+                .unwrap_or_else(|| util::repo_root().join("dist"));
+            worker_hash::run(&dir).and_then(|()| csp::run(&dir))
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

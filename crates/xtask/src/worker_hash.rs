@@ -8,7 +8,7 @@
 //! (the hash covers the script and the wasm) and names the stem in index.html as
 //! `<meta name="seq2seq-worker" content="worker-<hash>">`, which the page reads to start it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -16,11 +16,8 @@ use sha2::{Digest, Sha256};
 /// The meta tag's name; `crate::worker_link` in the app reads the same name.
 pub const META_NAME: &str = "seq2seq-worker";
 
-pub fn run(dir: Option<PathBuf>) -> Result<()> {
-    let dir = dir
-        .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| crate::util::repo_root().join("dist"));
-    let stem = hash_worker(&dir)?;
+pub fn run(dir: &Path) -> Result<()> {
+    let stem = hash_worker(dir)?;
     println!(
         "worker-hash: the worker is {stem}_loader.js in {}",
         dir.display()
@@ -101,6 +98,7 @@ fn name_in_html(html: &str, stem: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     const LOADER: &str = "importScripts(\"./worker.js\");wasm_bindgen(\"./worker_bg.wasm\");";
     const HTML: &str =

@@ -1,6 +1,7 @@
 // View 6, Benchmarks: with WebGPU, press "run", wait for the tables, and check the device is
 // named and the matmul and attention tables hold numbers (and the ratios are picked out);
-// without WebGPU, the clear no-WebGPU message, and the CPU-only run gives CPU timings.
+// without WebGPU, the clear no-WebGPU message, and the CPU-only run gives CPU timings. With WebGPU,
+// a second run stopped during its first table says it stopped and can run again.
 export const view = 'bench';
 
 export async function run(t) {
@@ -60,6 +61,16 @@ export async function run(t) {
     const ratio = matmul.header.indexOf('tiled / naive');
     t.assert(ratio >= 0 && matmul.rows.every((r) => /\d/.test(r[ratio])), 'tiled / naive ratio cells');
     t.assert((await t.page.$$('.bench-results .failure')).length === 0, 'every GPU result matched the CPU reference');
+    await t.screenshot(t.mode);
+
+    // Stop: a second run stopped during its first table ends after that table and says so.
+    await t.page.click('#bench-run');
+    await t.page.click('#bench-stop', { timeout: 10000 });
+    await t.page.waitForSelector('#bench-stopped', { timeout: 120000 });
+    t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'stopped', 'the view says it stopped');
+    t.assert(await t.page.locator('#bench-stop').count() === 0, 'no stop button once stopped');
+    t.assert(await t.page.isEnabled('#bench-run'), 'the benchmark can run again');
+    return;
   } else {
     t.assert(await t.page.$eval('.bench-results', (el) => el.dataset.cpuOnly) === 'true', 'CPU-only results, said so');
   }

@@ -100,6 +100,19 @@ export async function run(t) {
   t.assert((await page.inputValue('#flash-n')) === '512', 'n restored from the URL');
   t.assert((await page.getAttribute('#flash-anim', 'data-step')) === '4', 'the animation step restored from the URL');
 
+  // Stop: a run up to N = 4096 stopped after its first N keeps what finished and says so.
+  await t.open('?view=flash&n=4096');
+  await page.waitForSelector('#flash-run:not([disabled])', { timeout: 30000 });
+  await page.click('#flash-run');
+  await page.waitForSelector('#flash-table tbody tr', { timeout: 60000 });
+  await page.click('#flash-stop');
+  await page.waitForSelector('#flash-stopped', { timeout: 60000 });
+  const kept = await page.$$eval('#flash-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.n)));
+  t.assert(kept.length >= 1 && kept.length < 6 && kept[0] === 128, `stopped early, rows kept: ${kept}`);
+  t.assert(await page.locator('#flash-stop').count() === 0, 'no stop button once stopped');
+  t.assert(await page.isEnabled('#flash-run'), 'the lab can run again');
+  t.log(`stopped after N = ${kept.join(', ')}`);
+
   // embed mode at 640×400, phone width, dark mode
   await page.setViewportSize({ width: 640, height: 400 });
   await t.open('?view=flash&n=512&embed=1&step=2');

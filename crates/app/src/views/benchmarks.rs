@@ -226,6 +226,14 @@ pub fn Benchmarks() -> Html {
         })
     };
 
+    let stop = {
+        let app = app.clone();
+        let job = bench.job;
+        Callback::from(move |_| {
+            app.request(Request::Cancel { job });
+        })
+    };
+
     let device = match &backends {
         None => {
             html! { <p class="muted">{ tr(lang, "正在检测 WebGPU…", "Looking for WebGPU…") }</p> }
@@ -280,6 +288,9 @@ pub fn Benchmarks() -> Html {
     let failure = bench.failure.as_ref().map(|f| {
         html! { <p class="failure" role="alert">{ tr(lang, "性能测试失败：", "The benchmark failed: ") }{ f.message.clone() }</p> }
     });
+    let stopped = bench.cancelled.then(|| {
+        html! { <p class="muted" id="bench-stopped">{ tr(lang, "已停止。", "Stopped.") }</p> }
+    });
 
     let results = match &bench.result {
         None => html! {},
@@ -325,7 +336,7 @@ pub fn Benchmarks() -> Html {
 
     let has_gpu = backends.as_ref().is_some_and(|b| b.gpu_adapter.is_some());
     html! {
-        <div class="bench-view" data-state={if bench.running { "running" } else if bench.result.is_some() { "done" } else if bench.failure.is_some() { "failed" } else { "idle" }}>
+        <div class="bench-view" data-state={if bench.running { "running" } else if bench.result.is_some() { "done" } else if bench.failure.is_some() { "failed" } else if bench.cancelled { "stopped" } else { "idle" }}>
             <ViewIntro>
                 <p>{ tr(lang,
                     "在你的浏览器里运行本项目的 GPU 内核性能测试：分块 vs 朴素矩阵乘法、FlashAttention vs 朴素注意力、GPU vs CPU。每个 GPU 结果都与 CPU 参考实现比对。",
@@ -340,9 +351,13 @@ pub fn Benchmarks() -> Html {
                     <button class="small" id="bench-run-larger" onclick={run(false)} disabled={bench.running || backends.is_none()}>
                         { tr(lang, "更大的尺寸（软件适配器上需数分钟）", "Larger sizes (minutes on a software adapter)") }
                     </button>
+                    if bench.running {
+                        <button class="small" id="bench-stop" onclick={stop}>{ tr(lang, "停止（在当前表格结束后）", "Stop (after the current table)") }</button>
+                    }
                 </div>
                 { progress }
                 { for failure }
+                { for stopped }
             </section>
             { results }
             <details class="card bench-method">

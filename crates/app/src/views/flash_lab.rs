@@ -135,6 +135,13 @@ fn LabPanel() -> Html {
             app.request(Request::FlashLab(lab_request(n, causal)));
         })
     };
+    let on_stop = {
+        let app = app.clone();
+        let job = run.job;
+        Callback::from(move |_| {
+            app.request(Request::Cancel { job });
+        })
+    };
     let mut choices: Vec<usize> = N_CHOICES.to_vec();
     if !choices.contains(&url.lab_n) {
         choices.push(url.lab_n);
@@ -250,6 +257,12 @@ fn LabPanel() -> Html {
                 <button class="primary" id="flash-run" onclick={on_run} disabled={run.running || no_gpu.is_some()}>
                     { if run.running { tr(lang, "运行中…", "Running…") } else { tr(lang, "运行", "Run") } }
                 </button>
+                if run.running {
+                    <button class="small" id="flash-stop" onclick={on_stop}>{ tr(lang, "停止", "Stop") }</button>
+                }
+                if run.cancelled {
+                    <span class="muted small" id="flash-stopped">{ tr(lang, "已停止：下面是停止前完成的 N。", "Stopped: below are the N that finished before.") }</span>
+                }
                 <span class="muted small">{ tr_owned(lang,
                     format!("{} 头 × d = {}，N = {}", LAB_HEADS, LAB_HEAD_DIM, lengths.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")),
                     format!("{} heads × d = {}, N = {}", LAB_HEADS, LAB_HEAD_DIM, lengths.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))) }</span>

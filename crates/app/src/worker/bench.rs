@@ -56,6 +56,9 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
     let mut bench = Bench::new(gpu.gpu().clone(), config(quick));
     let mut tables: Vec<Table> = Vec::new();
     for (i, label) in TABLES.iter().enumerate() {
+        if reply.is_cancelled() {
+            return reply.send(Response::Cancelled);
+        }
         reply.send(Response::Progress {
             done: i,
             total: TABLES.len(),

@@ -105,6 +105,10 @@ async fn lab(gpu: &Gpu, reply: &Reply, request: &FlashLabRequest) -> GpuResult<(
     );
     let total = request.lengths.len();
     for (i, &n) in request.lengths.iter().enumerate() {
+        if reply.is_cancelled() {
+            reply.send(Response::Cancelled);
+            return Ok(());
+        }
         reply.send(Response::Progress {
             done: i,
             total,

@@ -22,6 +22,7 @@ mod qkv;
 mod translate;
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use futures_channel::mpsc;
@@ -38,13 +39,22 @@ pub use hosting::Hosting;
 /// Posted once the worker listens; the page holds its requests until then.
 pub const READY: &str = "ready";
 
-/// Sends the answers of one job.
+/// Jobs the page asked to stop (`Request::Cancel`), until they have stopped.
+type Cancelled = Rc<RefCell<HashSet<JobId>>>;
+
+/// Sends the answers of one job, and tells it whether the page asked it to stop.
 #[derive(Clone)]
 pub struct Reply {
     job: JobId,
+    cancelled: Cancelled,
 }
 
 impl Reply {
+    /// Long jobs check this between their steps and answer `Response::Cancelled`.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.borrow().contains(&self.job)
+    }
+
     pub fn send(&self, response: Response) {
         post(&Envelope {
             job: self.job,
@@ -83,9 +93,15 @@ pub fn start() {
     }));
 
     let (queue, mut jobs) = mpsc::unbounded::<(JobId, Request)>();
+    let cancelled = Cancelled::default();
+    let cancel = cancelled.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let bytes = Uint8Array::new(&event.data()).to_vec();
         match bincode::deserialize::<(JobId, Request)>(&bytes) {
+            // Not queued: the job it stops may be running now (it reads the set between steps).
+            Ok((_, Request::Cancel { job })) => {
+                cancel.borrow_mut().insert(job);
+            }
             Ok(job) => {
                 let _ = queue.unbounded_send(job);
             }
@@ -106,7 +122,16 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async move {
         let hosting = Rc::new(RefCell::new(Hosting::default()));
         while let Some((job, request)) = jobs.next().await {
-            handle(&hosting, Reply { job }, request).await;
+            let reply = Reply {
+                job,
+                cancelled: cancelled.clone(),
+            };
+            if reply.is_cancelled() {
+                reply.send(Response::Cancelled);
+            } else {
+                handle(&hosting, reply, request).await;
+            }
+            cancelled.borrow_mut().remove(&job);
         }
     });
 }
@@ -133,6 +158,8 @@ async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) 
             }
             Err(failure) => reply.fail(failure),
         },
+        // Handled on arrival (see `start`); never queued.
+        Request::Cancel { .. } => {}
         Request::Crash => panic!("a simulated crash (Diagnostics → Simulate a worker crash)"),
         Request::LoseGpu => {
             Hosting::lose_gpu(hosting);
