@@ -2,18 +2,12 @@
 // restart button, and after the restart the same page translates again; a panic in the page's
 // wasm shows a notice with a reload link to this very URL, and the reload restores the text.
 
+import { cardText, query } from '../helpers.mjs';
+
 export const view = 'crash';
 
 const APPLE = 'I like eating apple';
 const CAT = 'The cat sat on the mat';
-
-function query(params) {
-  return `?${new URLSearchParams(params).toString()}`;
-}
-
-async function cardText(page, model) {
-  return (await page.locator(`article.result[data-model="${model}"] .translation`).innerText()).trim();
-}
 
 export async function run(t) {
   const { page } = t;

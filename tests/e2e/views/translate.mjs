@@ -3,19 +3,13 @@
 // gives clear messages and loses nothing, bad model files are reported, a lost GPU falls back to
 // the CPU and says so, and the page stays responsive during a long translation.
 
+import { cardText, query } from '../helpers.mjs';
+
 export const view = 'translate';
 
 const APPLE = 'I like eating apple';
 const WHO = '我是谁';
 const CAT = 'The cat sat on the mat';
-
-function query(params) {
-  return `?${new URLSearchParams(params).toString()}`;
-}
-
-async function cardText(page, model) {
-  return (await page.locator(`article.result[data-model="${model}"] .translation`).innerText()).trim();
-}
 
 /** Every heatmap row inside `root` sums to 1 (±1e-3); returns the number of rows checked. */
 async function heatmapRowsSumToOne(t, selector) {

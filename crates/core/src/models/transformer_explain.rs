@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::transformer::TransformerModel;
 use crate::backend::Backend;
+use crate::layers::layer_norm::LayerNorm;
+use crate::layers::multi_head_attention::MultiHeadAttention;
 use crate::layers::transformer_layers::KvCache;
 use crate::models::Seq2Seq;
 use crate::ops::softmax_in_place;
@@ -75,42 +77,17 @@ impl<B: Backend> TransformerModel<B> {
         query: usize,
     ) -> Result<AttentionExplain> {
         let layers = self.encoder.len();
-        if layer >= layers {
-            return Err(Error::Config(format!(
-                "layer {layer} does not exist: the encoder has {layers} layers"
-            )));
-        }
-        if query >= src.len() {
-            return Err(Error::Config(format!(
-                "token {query} does not exist: the source has {} tokens",
-                src.len()
-            )));
-        }
+        check_position("encoder", layer, layers, query, src.len())?;
         let b = &self.b;
         let mut x = self.embed(&self.src_embed, src, 0)?; // [S, D]
         for l in &self.encoder[..layer] {
             x = l.forward(b, &x, false).0;
         }
-        let attn = &self.encoder[layer].self_attn;
-        let n = self.encoder[layer].norm1.forward(b, &x); // [S, D]
-        let q = attn.q_proj.forward(b, &n);
-        let (k, v) = attn.keys_values(b, &n);
-        let read = b.read_many(&[&q, &k, &v]).await?;
-        let (q, k, v) = (&read[0], &read[1], &read[2]);
-        let heads = attn.heads;
-        Ok(AttentionExplain {
-            layer,
-            query,
-            layers,
-            head_dim: q.dims2().1 / heads,
-            scale: 1.0 / ((q.dims2().1 / heads) as f32).sqrt(),
-            causal: false,
-            heads: explain_heads(q.row_slice(query), &k.to_rows(), &v.to_rows(), heads, None),
-        })
+        let at = &self.encoder[layer];
+        self.explain_layer(&at.norm1, &at.self_attn, &x, (layer, layers), query, false)
+            .await
     }
-}
 
-impl<B: Backend> TransformerModel<B> {
     /// Decoder self-attention (causal) of target position `query` in decoder layer `layer`,
     /// taken apart per head. `src`: source ids (EOS included); `inputs`: the decoder's inputs,
     /// BOS then the tokens produced so far (position t predicts token t + 1). The decoder runs
@@ -123,17 +100,7 @@ impl<B: Backend> TransformerModel<B> {
         query: usize,
     ) -> Result<AttentionExplain> {
         let layers = self.decoder.len();
-        if layer >= layers {
-            return Err(Error::Config(format!(
-                "layer {layer} does not exist: the decoder has {layers} layers"
-            )));
-        }
-        if query >= inputs.len() {
-            return Err(Error::Config(format!(
-                "position {query} does not exist: the decoder has {} inputs",
-                inputs.len()
-            )));
-        }
+        check_position("decoder", layer, layers, query, inputs.len())?;
         let b = &self.b;
         let memory = self.encode(src, false).await?.memory;
         // The input of layer `layer` at every position, [1, D] each, stacked to [T, D].
@@ -152,29 +119,67 @@ impl<B: Backend> TransformerModel<B> {
             });
         }
         let x = rows.ok_or_else(|| Error::Config("the decoder has no inputs".into()))?;
-        let attn = &self.decoder[layer].self_attn;
-        let n = self.decoder[layer].norm1.forward(b, &x); // [T, D]
+        let at = &self.decoder[layer];
+        self.explain_layer(&at.norm1, &at.self_attn, &x, (layer, layers), query, true)
+            .await
+    }
+
+    /// The self-attention of one pre-norm layer on its input `x` [T, D], taken apart per head for
+    /// row `query`; `causal` masks the positions after it. `(layer, layers)` only label the result.
+    async fn explain_layer(
+        &self,
+        norm: &LayerNorm<B>,
+        attn: &MultiHeadAttention<B>,
+        x: &B::Tensor,
+        (layer, layers): (usize, usize),
+        query: usize,
+        causal: bool,
+    ) -> Result<AttentionExplain> {
+        let b = &self.b;
+        let n = norm.forward(b, x); // [T, D]
         let q = attn.q_proj.forward(b, &n);
         let (k, v) = attn.keys_values(b, &n);
         let read = b.read_many(&[&q, &k, &v]).await?;
         let (q, k, v) = (&read[0], &read[1], &read[2]);
         let heads = attn.heads;
+        let head_dim = q.dims2().1 / heads;
         Ok(AttentionExplain {
             layer,
             query,
             layers,
-            head_dim: q.dims2().1 / heads,
-            scale: 1.0 / ((q.dims2().1 / heads) as f32).sqrt(),
-            causal: true,
+            head_dim,
+            scale: 1.0 / (head_dim as f32).sqrt(),
+            causal,
             heads: explain_heads(
                 q.row_slice(query),
                 &k.to_rows(),
                 &v.to_rows(),
                 heads,
-                Some(query),
+                causal.then_some(query),
             ),
         })
     }
+}
+
+/// A clear error when `layer` or `query` is outside the `stack` ("encoder" or "decoder").
+fn check_position(
+    stack: &str,
+    layer: usize,
+    layers: usize,
+    query: usize,
+    len: usize,
+) -> Result<()> {
+    if layer >= layers {
+        return Err(Error::Config(format!(
+            "layer {layer} does not exist: the {stack} has {layers} layers"
+        )));
+    }
+    if query >= len {
+        return Err(Error::Config(format!(
+            "position {query} does not exist: the {stack} has {len} positions"
+        )));
+    }
+    Ok(())
 }
 
 /// The per-head arithmetic of scaled dot-product attention for one query row `q` [heads·d] over
@@ -337,6 +342,37 @@ mod tests {
             pollster::block_on(m.explain_decoder_self_attention(&src, &inputs, layers, 0)).is_err()
         );
         assert!(pollster::block_on(m.explain_decoder_self_attention(&src, &inputs, 0, 5)).is_err());
+    }
+
+    #[test]
+    fn a_layer_or_position_outside_the_model_is_a_clear_error() {
+        let t = random_translator("transformer", 11).unwrap();
+        let AnyModel::Transformer(m) = &t.model else {
+            panic!("not a transformer")
+        };
+        let src = [5, 6, EOS];
+        let layers = m.config.encoder_layers;
+        let message = |r: Result<AttentionExplain>| r.unwrap_err().to_string();
+        let e = message(pollster::block_on(
+            m.explain_encoder_attention(&src, layers, 0),
+        ));
+        assert!(
+            e.contains(&format!("layer {layers} does not exist: the encoder has")),
+            "{e}"
+        );
+        let e = message(pollster::block_on(m.explain_encoder_attention(&src, 0, 3)));
+        assert!(
+            e.contains("position 3 does not exist: the encoder has 3 positions"),
+            "{e}"
+        );
+        let inputs = [crate::tokenizer::BOS, 7];
+        let e = message(pollster::block_on(
+            m.explain_decoder_self_attention(&src, &inputs, 0, 2),
+        ));
+        assert!(
+            e.contains("position 2 does not exist: the decoder has 2 positions"),
+            "{e}"
+        );
     }
 
     #[test]
