@@ -168,20 +168,29 @@ export async function run(t) {
     t.log('no E2E_FAULTS_URL: bad model files not tested in this run');
   }
 
-  // 9. A damaged cache entry is replaced by a fresh download.
-  const damaged = await page.evaluate(async () => {
+  // 9. A damaged cache entry is replaced by a fresh download; a stale entry (the files of an
+  //    older export of the model, under another ?v=) is never used and is deleted.
+  const STALE = '0'.repeat(64);
+  const damaged = await page.evaluate(async (stale) => {
     if (!('caches' in self)) return 'no Cache API';
     const index = await (await fetch('models/index.json')).json();
     const entry = index.models.find((m) => m.id === 'gru-en-zh');
     const cache = await caches.open('seq2seq-models-v1');
-    const key = new URL(`models/gru-en-zh/model.safetensors?v=${entry.sha256}`, location.href).toString();
-    await cache.put(key, new Response(new Uint8Array([1, 2, 3, 4])));
+    const key = (file, v) => new URL(`models/gru-en-zh/${file}?v=${v}`, location.href).toString();
+    await cache.put(key('model.safetensors', entry.sha256), new Response(new Uint8Array([1, 2, 3, 4])));
+    await cache.put(key('model.safetensors', stale), new Response(new Uint8Array([5, 6, 7, 8])));
+    await cache.put(key('config.json', stale), new Response('{"family":"rnn"}'));
     return 'ok';
-  });
+  }, STALE);
   t.assert(damaged === 'ok', `could not damage the cache: ${damaged}`);
   await t.open(query({ backend: 'cpu', models: 'gru', text: APPLE }));
   await t.translationsSettled();
   t.assert(await cardText(page, 'gru-en-zh') === t.expected('gru-en-zh', 1, APPLE), 'a damaged cached model is downloaded again');
+  const staleLeft = await page.evaluate(async (stale) => {
+    const cache = await caches.open('seq2seq-models-v1');
+    return (await cache.keys()).map((r) => r.url).filter((u) => u.includes('/gru-en-zh/') && u.endsWith(`?v=${stale}`));
+  }, STALE);
+  t.assert(staleLeft.length === 0, `the stale version's files are deleted (${staleLeft})`);
 
   // 10. GPU: lost mid-session → the CPU takes over and the page says so. Without WebGPU: asking
   //     for the GPU runs on the CPU, with the reason.
