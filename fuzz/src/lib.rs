@@ -1,7 +1,8 @@
 //! The checks the fuzz targets run, as plain functions over bytes, so the same code replays the
-//! committed corpus in the normal test suite (`crates/core/tests/fuzz_corpus.rs` includes
-//! `split.rs`, `model_loader.rs` and `tokenizer.rs`). `url_state.rs` compiles
-//! crates/app/src/route.rs itself; the app's own unit tests cover its round trip.
+//! committed corpus in the normal test suites through `replay.rs`:
+//! `crates/core/tests/fuzz_corpus.rs` includes `split.rs`, `model_loader.rs` and `tokenizer.rs`;
+//! `crates/app/tests/fuzz_corpus.rs` includes `url_state.rs`, which compiles
+//! crates/app/src/route.rs itself.
 //!
 //! Every check must return normally on any input: a panic (a failed assertion included) is a bug.
 

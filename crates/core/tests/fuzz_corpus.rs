@@ -3,7 +3,9 @@
 //! fuzz/seeds/<target>/ and fuzz/regressions/<target>/ (the inputs that once failed), for the
 //! `model_loader` and `tokenizer` targets. A panic here is a regression of a fuzz find.
 
-use std::path::{Path, PathBuf};
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
+use replay::replay;
 
 #[path = "../../../fuzz/src/split.rs"]
 mod split;
@@ -13,44 +15,6 @@ use split::{join2, split2};
 mod model_loader;
 #[path = "../../../fuzz/src/tokenizer.rs"]
 mod tokenizer;
-
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
-}
-
-/// Every input of `target`, with its path.
-fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for kind in ["corpus", "seeds", "regressions"] {
-        let dir = fuzz_dir().join(kind).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
-                out.push((path, bytes));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn replay(target: &str, check: fn(&[u8])) {
-    let inputs = inputs(target);
-    assert!(
-        !inputs.is_empty(),
-        "no fuzz inputs for {target} under {}",
-        fuzz_dir().display()
-    );
-    for (path, bytes) in &inputs {
-        let result = std::panic::catch_unwind(|| check(bytes));
-        assert!(result.is_ok(), "fuzz input {} panics", path.display());
-    }
-    println!("{target}: {} inputs replayed", inputs.len());
-}
 
 #[test]
 fn model_loader_inputs_never_panic() {

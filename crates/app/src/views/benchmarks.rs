@@ -352,7 +352,7 @@ pub fn Benchmarks() -> Html {
                         { tr(lang, "更大的尺寸（软件适配器上需数分钟）", "Larger sizes (minutes on a software adapter)") }
                     </button>
                     if bench.running {
-                        <button class="small" id="bench-stop" onclick={stop}>{ tr(lang, "停止（在当前表格结束后）", "Stop (after the current table)") }</button>
+                        <button class="small" id="bench-stop" onclick={stop}>{ tr(lang, "停止（当前这项测完后）", "Stop (after the current measurement)") }</button>
                     }
                 </div>
                 { progress }

@@ -41,7 +41,7 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
     let gpu = match Hosting::gpu(hosting).await {
         Ok(gpu) => gpu,
         // Why there is no GPU is on the page already (`Backends`).
-        Err(_) => return cpu_only(reply, quick, start),
+        Err(_) => return cpu_only(reply, quick, start).await,
     };
     let ctx = gpu.gpu().context().clone();
     let device = ctx.describe();
@@ -56,7 +56,7 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
     let mut bench = Bench::new(gpu.gpu().clone(), config(quick));
     let mut tables: Vec<Table> = Vec::new();
     for (i, label) in TABLES.iter().enumerate() {
-        if reply.is_cancelled() {
+        if reply.stop_requested().await {
             return reply.send(Response::Cancelled);
         }
         reply.send(Response::Progress {
@@ -180,8 +180,9 @@ fn gflops(flops: f64, median_ms: f64) -> String {
     }
 }
 
-/// No WebGPU: time seq2seq-core's CPU operations at the benchmark's shapes.
-fn cpu_only(reply: &Reply, quick: bool, start: f64) {
+/// No WebGPU: time seq2seq-core's CPU operations at the benchmark's shapes. Each shape is timed
+/// between two looks at the messages, so a stop takes effect within one shape (≤ ~1 s).
+async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     let c = config(quick);
     let total = 3;
     let progress = |done: usize, label: &str| {
@@ -201,6 +202,9 @@ fn cpu_only(reply: &Reply, quick: bool, start: f64) {
         rows: vec![],
     };
     for &n in &c.square {
+        if reply.stop_requested().await {
+            return reply.send(Response::Cancelled);
+        }
         let (a, b) = (data(1, &[n, n]), data(2, &[n, n]));
         let time = time_cpu(c.samples, || ops::matmul(&a, &b));
         let flops = 2.0 * (n as f64).powi(3);
@@ -219,6 +223,9 @@ fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     };
     for causal in [false, true] {
         for &n in &c.attention_n {
+            if reply.stop_requested().await {
+                return reply.send(Response::Cancelled);
+            }
             let q = data(3, &[n, heads * d]);
             let k = data(4, &[n, heads * d]);
             let v = data(5, &[n, heads * d]);
@@ -249,6 +256,9 @@ fn cpu_only(reply: &Reply, quick: bool, start: f64) {
         for &h in &c.cell_hidden {
             for &steps in &c.cell_steps {
                 for &batch in &c.cell_batch {
+                    if reply.stop_requested().await {
+                        return reply.send(Response::Cancelled);
+                    }
                     let w = CellWeights {
                         w_ih: data(6, &[gates * h, h]),
                         w_hh: data(7, &[gates * h, h]),

@@ -105,7 +105,7 @@ async fn lab(gpu: &Gpu, reply: &Reply, request: &FlashLabRequest) -> GpuResult<(
     );
     let total = request.lengths.len();
     for (i, &n) in request.lengths.iter().enumerate() {
-        if reply.is_cancelled() {
+        if reply.stop_requested().await {
             reply.send(Response::Cancelled);
             return Ok(());
         }

@@ -50,8 +50,11 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// Long jobs check this between their steps and answer `Response::Cancelled`.
-    pub fn is_cancelled(&self) -> bool {
+    /// Long jobs ask this between their steps and answer `Response::Cancelled` when it is true.
+    /// It first lets the worker's message handler run (a `Request::Cancel` arrives as a message,
+    /// which a job busy on the CPU would otherwise keep waiting), then looks.
+    pub async fn stop_requested(&self) -> bool {
+        gloo_timers::future::TimeoutFuture::new(0).await;
         self.cancelled.borrow().contains(&self.job)
     }
 
@@ -126,7 +129,7 @@ pub fn start() {
                 job,
                 cancelled: cancelled.clone(),
             };
-            if reply.is_cancelled() {
+            if cancelled.borrow().contains(&job) {
                 reply.send(Response::Cancelled);
             } else {
                 handle(&hosting, reply, request).await;
