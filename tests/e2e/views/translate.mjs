@@ -10,6 +10,7 @@ export const view = 'translate';
 const APPLE = 'I like eating apple';
 const WHO = '我是谁';
 const CAT = 'The cat sat on the mat';
+const LONG = 'My brother bought a new car last week, and on Sunday we drove it to the sea with our friends.';
 
 /** Every heatmap row inside `root` sums to 1 (±1e-3); returns the number of rows checked. */
 async function heatmapRowsSumToOne(t, selector) {
@@ -210,6 +211,38 @@ export async function run(t) {
     t.assert(await page.locator('.notice').count() > 0, 'a notice says the GPU was lost');
     t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, CAT), 'CPU fallback translates correctly');
     await t.screenshot('gpu-lost');
+
+    // Lost in the middle of a translation: the page destroys the device the moment the first
+    // token has streamed in (Diagnostics' button, handled by the worker on arrival); the run
+    // starts over on the CPU, equals the CLI's output, and the badge and a notice say why.
+    await t.open(query({ backend: 'gpu', models: 'gru-attn' }));
+    await page.click('.diagnostics summary');
+    await page.evaluate(() => {
+      window.lostMidRun = null;
+      const observer = new MutationObserver(() => {
+        const card = document.querySelector('article.result[data-model="gru-attn-en-zh"]');
+        const streamed = card?.querySelectorAll('.tokens .token').length ?? 0;
+        if (card?.dataset.state === 'running' && streamed > 0) {
+          observer.disconnect();
+          window.lostMidRun = { streamed };
+          document.querySelector('#lose-gpu').click();
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await box.fill(LONG);
+    await page.click('#translate-button');
+    await t.translationsSettled();
+    const lostMidRun = await page.evaluate(() => window.lostMidRun);
+    t.assert(lostMidRun, 'the device was destroyed while tokens were streaming');
+    const badge = page.locator('article.result .badge');
+    t.assert(await badge.getAttribute('data-backend') === 'cpu', 'after the loss the CPU finished the translation');
+    const why = await badge.getAttribute('title');
+    t.assert(/lost during the translation/.test(why), `the badge says the GPU was lost during the translation: ${why}`);
+    const notices = await page.locator('.notice').allInnerTexts();
+    t.assert(notices.some((n) => /翻译途中 GPU 丢失|lost during the translation/.test(n)), `a notice says so: ${notices}`);
+    t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, LONG), 'the CPU restart equals the CLI');
+    t.log(`GPU lost after ${lostMidRun.streamed} streamed token(s); badge: ${why}`);
 
     // 11. An adapter below a limit the kernels need (WebGPU compatibility mode: 128 threads per
     //     workgroup): no device is requested, the CPU runs, and a notice names the limit.

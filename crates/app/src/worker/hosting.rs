@@ -124,9 +124,13 @@ impl Hosting {
         !std::mem::replace(&mut this.borrow_mut().gpu_refusal_told, true)
     }
 
-    /// Destroy the device, as a driver reset would; the next GPU job finds it lost.
+    /// Destroy the GPU device, as a driver reset would. Called when the message arrives, possibly
+    /// while a job is between two awaits (no job holds a `borrow_mut` across an await).
     pub fn lose_gpu(this: &Rc<RefCell<Hosting>>) {
-        if let GpuSlot::Ready(gpu) = &this.borrow().gpu {
+        let Ok(hosting) = this.try_borrow() else {
+            return;
+        };
+        if let GpuSlot::Ready(gpu) = &hosting.gpu {
             gpu.gpu().device().destroy();
         }
     }

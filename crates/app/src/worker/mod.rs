@@ -98,12 +98,25 @@ pub fn start() {
     let (queue, mut jobs) = mpsc::unbounded::<(JobId, Request)>();
     let cancelled = Cancelled::default();
     let cancel = cancelled.clone();
+    let hosting = Rc::new(RefCell::new(Hosting::default()));
+    let hosting_now = hosting.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let bytes = Uint8Array::new(&event.data()).to_vec();
         match bincode::deserialize::<(JobId, Request)>(&bytes) {
             // Not queued: the job it stops may be running now (it reads the set between steps).
             Ok((_, Request::Cancel { job })) => {
                 cancel.borrow_mut().insert(job);
+            }
+            // Not queued either: a GPU lost in the middle of a translation is what it simulates.
+            Ok((job, Request::LoseGpu)) => {
+                Hosting::lose_gpu(&hosting_now);
+                post(&Envelope {
+                    job,
+                    response: Response::Notice(Notice::new(
+                        "已销毁 GPU 设备（模拟驱动重置）：正在或接下来使用它的运行会发现它已丢失。",
+                        "GPU device destroyed (a simulated driver reset): the run using it now, or the next one, finds it lost.",
+                    )),
+                });
             }
             Ok(job) => {
                 let _ = queue.unbounded_send(job);
@@ -123,7 +136,6 @@ pub fn start() {
     let _ = scope().post_message(&READY.into());
 
     wasm_bindgen_futures::spawn_local(async move {
-        let hosting = Rc::new(RefCell::new(Hosting::default()));
         while let Some((job, request)) = jobs.next().await {
             let reply = Reply {
                 job,
@@ -162,14 +174,7 @@ async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) 
             Err(failure) => reply.fail(failure),
         },
         // Handled on arrival (see `start`); never queued.
-        Request::Cancel { .. } => {}
+        Request::Cancel { .. } | Request::LoseGpu => {}
         Request::Crash => panic!("a simulated crash (Diagnostics → Simulate a worker crash)"),
-        Request::LoseGpu => {
-            Hosting::lose_gpu(hosting);
-            reply.send(Response::Notice(Notice::new(
-                "已销毁 GPU 设备（模拟驱动重置）：下一次运行会发现它已丢失。",
-                "GPU device destroyed (a simulated driver reset): the next run finds it lost.",
-            )));
-        }
     }
 }

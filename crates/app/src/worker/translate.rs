@@ -215,10 +215,7 @@ async fn run_gpu(
             message,
         })),
         Err(e) => {
-            let lost = match Hosting::gpu(hosting).await {
-                Ok(gpu) => gpu.gpu().context().check_lost().err(),
-                Err(_) => None,
-            };
+            let lost = lost_reason(hosting).await;
             let (why, notice) = match lost {
                 Some(lost) => (
                     format!("the GPU was lost during the translation ({lost})"),
@@ -242,6 +239,20 @@ async fn run_gpu(
             Err(GpuOutcome::Unavailable(why))
         }
     }
+}
+
+/// Why the device was lost, if it was. The browser can reject a pending read-back before it
+/// resolves `device.lost` (Chromium does after `destroy()`), so a failure is given up to ~100 ms
+/// for that news before it is called a plain GPU failure.
+async fn lost_reason(hosting: &Rc<RefCell<Hosting>>) -> Option<seq2seq_gpu::GpuError> {
+    let gpu = Hosting::gpu(hosting).await.ok()?;
+    for _ in 0..5 {
+        if let Err(lost) = gpu.gpu().context().check_lost() {
+            return Some(lost);
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    None
 }
 
 /// `auto` on a model's first run: CPU (streamed), then GPU (silent); keep the faster.
