@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
 
-use crate::route::BackendPref;
+use crate::route::{BackendPref, UiLang};
 
 /// A request's number, chosen by the page; answers carry it back.
 pub type JobId = u64;
@@ -137,7 +137,7 @@ pub enum Response {
         report: BenchTables,
     },
     /// Something the reader should know that is not an error (e.g. a fallback).
-    Notice(Notice),
+    Notice(Bilingual),
     Failed(Failure),
     /// The job stopped early because the page asked (`Request::Cancel`); what it sent stays.
     Cancelled,
@@ -152,7 +152,7 @@ pub struct BackendsInfo {
     /// The adapter, e.g. "SwiftShader Device (Subzero)"; None without WebGPU.
     pub gpu_adapter: Option<String>,
     /// Why there is no GPU backend (no `navigator.gpu`, no adapter, a missing limit, lost).
-    pub gpu_unavailable: Option<String>,
+    pub gpu_unavailable: Option<Bilingual>,
     /// The GPU is emulated in software (correct, not fast).
     pub gpu_software: bool,
 }
@@ -185,7 +185,7 @@ pub struct TranslationDone {
     /// `auto`: how long each backend took on this model when it was measured.
     pub measured: Vec<(BackendKind, f64)>,
     /// Why the GPU was not used although asked for (lost device, error), if so.
-    pub fallback: Option<String>,
+    pub fallback: Option<Bilingual>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -289,16 +289,24 @@ pub enum FailureKind {
 /// A message for the reader in both interface languages (the worker does not know which one the
 /// page shows, and the reader may switch). Technical details (a driver's error) stay as they are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Notice {
+pub struct Bilingual {
     pub zh: String,
     pub en: String,
 }
 
-impl Notice {
+impl Bilingual {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
             zh: zh.into(),
             en: en.into(),
+        }
+    }
+
+    /// The text in the interface's language.
+    pub fn get(&self, lang: UiLang) -> &str {
+        match lang {
+            UiLang::Zh => &self.zh,
+            UiLang::En => &self.en,
         }
     }
 }

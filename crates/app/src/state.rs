@@ -13,9 +13,9 @@ use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
 
 use crate::catalog::Catalog;
 use crate::protocol::{
-    BackendKind, BackendsInfo, BenchTables, DownloadProgress, Envelope, Failure, FlashLabRequest,
-    FlashLabRow, JobId, Notice, QkvRequest, QkvResult, Request, Response, TranslateRequest,
-    TranslationDone,
+    BackendKind, BackendsInfo, BenchTables, Bilingual, DownloadProgress, Envelope, Failure,
+    FlashLabRequest, FlashLabRow, JobId, QkvRequest, QkvResult, Request, Response,
+    TranslateRequest, TranslationDone,
 };
 use crate::route::UrlState;
 
@@ -90,7 +90,7 @@ pub struct LastRun {
     pub backend: BackendKind,
     pub millis: f64,
     pub measured: Vec<(BackendKind, f64)>,
-    pub fallback: Option<String>,
+    pub fallback: Option<Bilingual>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -110,7 +110,7 @@ pub struct AppState {
     pub jobs: HashMap<JobId, JobKind>,
     pub last_run: Option<LastRun>,
     /// Notices for the reader (fallbacks, cache cleared), newest last.
-    pub notices: Vec<Notice>,
+    pub notices: Vec<Bilingual>,
     /// The worker died (panic, script error); the page offers to restart it.
     pub crash: Option<String>,
 }
@@ -218,7 +218,7 @@ impl AppState {
             }
             Response::CacheCleared { entries } => {
                 self.downloads.clear();
-                self.notices.push(Notice::new(
+                self.notices.push(Bilingual::new(
                     format!("已清除缓存（{entries} 个文件）"),
                     format!("Cache cleared ({entries} files)"),
                 ));
@@ -282,7 +282,7 @@ impl AppState {
             _ => {
                 if let Response::Failed(failure) = response {
                     self.notices
-                        .push(Notice::new(failure.message.clone(), failure.message));
+                        .push(Bilingual::new(failure.message.clone(), failure.message));
                 }
             }
         }
@@ -378,12 +378,12 @@ mod tests {
         for (i, en) in ["first", "second"].into_iter().enumerate() {
             let envelope = Envelope {
                 job: i as JobId,
-                response: Response::Notice(Notice::new(format!("第{i}"), en)),
+                response: Response::Notice(Bilingual::new(format!("第{i}"), en)),
             };
             state = reduce(state, Action::Answer(envelope));
         }
         let state = reduce(state, Action::DismissNotice(0));
-        assert_eq!(state.notices, vec![Notice::new("第1", "second")]);
+        assert_eq!(state.notices, vec![Bilingual::new("第1", "second")]);
         let state = reduce(state, Action::DismissNotice(5));
         assert_eq!(state.notices.len(), 1);
     }

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::context::use_app;
 use crate::i18n::{millis, tr};
-use crate::protocol::BackendKind;
+use crate::protocol::{BackendKind, Bilingual};
 use crate::route::UiLang;
 
 pub fn backend_name(lang: UiLang, backend: BackendKind) -> &'static str {
@@ -23,7 +23,7 @@ pub struct RunBadgeProps {
     #[prop_or_default]
     pub measured: Vec<(BackendKind, f64)>,
     #[prop_or_default]
-    pub fallback: Option<String>,
+    pub fallback: Option<Bilingual>,
 }
 
 #[function_component]
@@ -45,8 +45,9 @@ pub fn RunBadge(props: &RunBadgeProps) -> Html {
     }
     if let Some(why) = &props.fallback {
         detail.push(format!(
-            "{}{why}",
-            tr(lang, "已改用 CPU：", "fell back to the CPU: ")
+            "{}{}",
+            tr(lang, "已改用 CPU：", "fell back to the CPU: "),
+            why.get(lang)
         ));
     }
     let kind = match props.backend {
@@ -85,7 +86,7 @@ pub fn BackendBadge() -> Html {
                 </span>
             },
             None => html! {
-                <span class="badge cpu" title={info.gpu_unavailable.clone().unwrap_or_default()}>
+                <span class="badge cpu" title={info.gpu_unavailable.as_ref().map(|why| why.get(lang).to_owned())}>
                     { tr(lang, "无 WebGPU：使用 CPU", "No WebGPU: CPU") }
                 </span>
             },

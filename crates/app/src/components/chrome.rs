@@ -145,7 +145,7 @@ pub fn Footer() -> Html {
             )
             .to_owned(),
             (Some(name), _) => name.clone(),
-            (None, Some(why)) => why.clone(),
+            (None, Some(why)) => why.get(lang).to_owned(),
             (None, None) => "no WebGPU".to_owned(),
         },
         None => "…".to_owned(),

@@ -261,7 +261,7 @@ pub fn Benchmarks() -> Html {
                 <p class="notice error bench-no-gpu" role="note">
                     { tr(lang, "这个浏览器没有可用的 WebGPU，GPU 性能测试无法运行。", "This browser has no usable WebGPU, so the GPU benchmark cannot run.") }
                     { " " }
-                    if let Some(why) = &b.gpu_unavailable { <span class="small">{ format!("({why})") }</span> }
+                    if let Some(why) = &b.gpu_unavailable { <span class="small">{ format!("({})", why.get(lang)) }</span> }
                     { " " }
                     { tr(lang, "“运行”会在 CPU（WebAssembly，单线程）上测同样的运算，以作对照。",
                              "“Run” times the same operations on the CPU (WebAssembly, one thread) instead.") }

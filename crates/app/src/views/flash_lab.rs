@@ -175,7 +175,7 @@ fn LabPanel() -> Html {
         html! {
             <p class="notice flash-no-gpu" role="status" id="flash-no-webgpu">
                 <strong>{ tr(lang, "这个实验需要 WebGPU。", "This lab needs WebGPU.") }</strong>
-                { " " }{ tr(lang, "本浏览器没有可用的 WebGPU：", "This browser offers none: ") }{ why.clone() }
+                { " " }{ tr(lang, "本浏览器没有可用的 WebGPU：", "This browser offers none: ") }{ why.get(lang).to_owned() }
                 { " " }{ tr(lang, "下面的逐块动画和 α 重建在 CPU 上计算，照常可用。", "The tile animation and the α rebuild below run on the CPU and work as usual.") }
             </p>
         }

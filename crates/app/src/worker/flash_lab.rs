@@ -17,7 +17,7 @@ use seq2seq_gpu::{Gpu, GpuError, GpuResult, GpuTensor};
 
 use super::hosting::Hosting;
 use super::Reply;
-use crate::protocol::{Failure, FailureKind, FlashLabRequest, FlashLabRow, Response};
+use crate::protocol::{Bilingual, Failure, FailureKind, FlashLabRequest, FlashLabRow, Response};
 
 /// Largest N whose output is also checked against the CPU reference (seconds of wasm at most).
 const CPU_CHECK_MAX_N: usize = 512;
@@ -33,7 +33,7 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: FlashLa
         Err(why) => {
             return reply.fail(Failure {
                 kind: FailureKind::Gpu,
-                message: format!("the FlashAttention lab needs WebGPU: {why}"),
+                message: format!("the FlashAttention lab needs WebGPU: {}", why.en),
             })
         }
     };
@@ -41,7 +41,10 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: FlashLa
     if let Err(e) = lab(&gpu, reply, &request).await {
         let lost = matches!(e, GpuError::DeviceLost(_));
         if lost {
-            Hosting::gpu_failed(hosting, e.to_string());
+            Hosting::gpu_failed(
+                hosting,
+                Bilingual::new(format!("GPU 已丢失（{e}）"), e.to_string()),
+            );
         }
         reply.fail(Failure {
             kind: FailureKind::Gpu,

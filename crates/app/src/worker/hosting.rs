@@ -16,7 +16,7 @@ use super::fetch::{self, ModelFiles};
 use super::Reply;
 use crate::catalog::{Catalog, INDEX_URL};
 use crate::protocol::{
-    BackendKind, BackendsInfo, DownloadProgress, Failure, FailureKind, Response,
+    BackendKind, BackendsInfo, Bilingual, DownloadProgress, Failure, FailureKind, Response,
 };
 
 /// The GPU as far as this worker knows.
@@ -26,7 +26,7 @@ enum GpuSlot {
     Untried,
     Ready(GpuBackend),
     /// Why not: no WebGPU, no adapter, a refused device, or a lost one.
-    Unavailable(String),
+    Unavailable(Bilingual),
 }
 
 #[derive(Default)]
@@ -72,18 +72,29 @@ fn model_error(message: String) -> Failure {
 
 impl Hosting {
     /// The GPU backend, created on first use; Err says why there is none.
-    pub async fn gpu(this: &Rc<RefCell<Hosting>>) -> Result<GpuBackend, String> {
+    pub async fn gpu(this: &Rc<RefCell<Hosting>>) -> Result<GpuBackend, Bilingual> {
         match &this.borrow().gpu {
             GpuSlot::Ready(gpu) => return Ok(gpu.clone()),
             GpuSlot::Unavailable(why) => return Err(why.clone()),
             GpuSlot::Untried => {}
         }
         let result = if has_navigator_gpu() {
-            GpuBackend::new()
-                .await
-                .map_err(|e| format!("WebGPU is not usable here ({e})"))
+            GpuBackend::new().await.map_err(|e| match e {
+                // wgpu's text here only lists the native backends this build lacks.
+                seq2seq_gpu::GpuError::NoAdapter(_) => Bilingual::new(
+                    "浏览器有 WebGPU，但没有提供 GPU 适配器（可能被禁用或驱动不受支持）",
+                    "the browser has WebGPU but offers no GPU adapter (disabled, or an unsupported driver)",
+                ),
+                e => Bilingual::new(
+                    format!("这里的 WebGPU 无法使用（{e}）"),
+                    format!("WebGPU is not usable here ({e})"),
+                ),
+            })
         } else {
-            Err("this browser has no WebGPU (navigator.gpu is missing)".to_owned())
+            Err(Bilingual::new(
+                "这个浏览器没有 WebGPU（navigator.gpu 不存在）",
+                "this browser has no WebGPU (navigator.gpu is missing)",
+            ))
         };
         let mut hosting = this.borrow_mut();
         hosting.gpu = match &result {
@@ -109,7 +120,7 @@ impl Hosting {
     }
 
     /// Give up on the GPU for the rest of this worker's life (it failed or was lost).
-    pub fn gpu_failed(this: &Rc<RefCell<Hosting>>, why: String) {
+    pub fn gpu_failed(this: &Rc<RefCell<Hosting>>, why: Bilingual) {
         let mut hosting = this.borrow_mut();
         hosting.gpu = GpuSlot::Unavailable(why);
         // The caller sends the notice for this failure.
@@ -218,7 +229,7 @@ impl Hosting {
         this: &Rc<RefCell<Hosting>>,
         model_id: &str,
         reply: &Reply,
-    ) -> Result<Rc<Translator<GpuBackend>>, Result<String, Failure>> {
+    ) -> Result<Rc<Translator<GpuBackend>>, Result<Bilingual, Failure>> {
         if let Some(model) = this.borrow().gpu_models.get(model_id) {
             return Ok(model.clone());
         }

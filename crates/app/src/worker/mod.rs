@@ -32,7 +32,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{Envelope, Failure, FailureKind, JobId, Notice, Request, Response};
+use crate::protocol::{Bilingual, Envelope, Failure, FailureKind, JobId, Request, Response};
 
 pub use hosting::Hosting;
 
@@ -112,7 +112,7 @@ pub fn start() {
                 Hosting::lose_gpu(&hosting_now);
                 post(&Envelope {
                     job,
-                    response: Response::Notice(Notice::new(
+                    response: Response::Notice(Bilingual::new(
                         "已销毁 GPU 设备（模拟驱动重置）：正在或接下来使用它的运行会发现它已丢失。",
                         "GPU device destroyed (a simulated driver reset): the run using it now, or the next one, finds it lost.",
                     )),

@@ -17,7 +17,7 @@ use seq2seq_core::translator::{TranslationOutput, Translator};
 use super::hosting::{now_ms, Hosting};
 use super::Reply;
 use crate::protocol::{
-    BackendKind, Failure, FailureKind, Notice, Response, TranslateRequest, TranslationDone,
+    BackendKind, Bilingual, Failure, FailureKind, Response, TranslateRequest, TranslationDone,
 };
 use crate::route::BackendPref;
 
@@ -83,7 +83,7 @@ fn done<B: Backend>(
     backend: BackendKind,
     millis: f64,
     measured: Vec<(BackendKind, f64)>,
-    fallback: Option<String>,
+    fallback: Option<Bilingual>,
 ) -> Response {
     Response::Translated(Box::new(TranslationDone {
         model_id: request.model_id.clone(),
@@ -130,9 +130,12 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: Transla
             Err(GpuOutcome::Failed(failure)) => return reply.fail(failure),
             Err(GpuOutcome::Unavailable(why)) => {
                 if request.backend == BackendPref::Gpu && Hosting::first_gpu_refusal(hosting) {
-                    reply.send(Response::Notice(Notice::new(
-                        format!("无法使用 GPU，改用 CPU 计算：{why}"),
-                        format!("The GPU cannot be used, so the CPU runs instead: {why}"),
+                    reply.send(Response::Notice(Bilingual::new(
+                        format!("无法使用 GPU，改用 CPU 计算：{}", why.zh),
+                        format!(
+                            "The GPU cannot be used, so the CPU runs instead: {}",
+                            why.en
+                        ),
                     )));
                 }
                 fallback = Some(why);
@@ -146,7 +149,7 @@ async fn run_cpu(
     hosting: &Rc<RefCell<Hosting>>,
     reply: &Reply,
     request: &TranslateRequest,
-    fallback: Option<String>,
+    fallback: Option<Bilingual>,
 ) {
     let model = match Hosting::cpu_model(hosting, &request.model_id, reply).await {
         Ok(model) => model,
@@ -179,7 +182,7 @@ fn measured(hosting: &Rc<RefCell<Hosting>>, model_id: &str) -> Vec<(BackendKind,
 
 enum GpuOutcome {
     /// No GPU, or it failed: the CPU should take over (the reason is for the reader).
-    Unavailable(String),
+    Unavailable(Bilingual),
     /// The input or the model is at fault: the CPU would fail the same way.
     Failed(Failure),
 }
@@ -216,28 +219,33 @@ async fn run_gpu(
         })),
         Err(e) => {
             let lost = lost_reason(hosting).await;
-            let (why, notice) = match lost {
-                Some(lost) => (
+            let why = match lost {
+                Some(lost) => Bilingual::new(
+                    format!("翻译途中 GPU 丢失（{lost}）"),
                     format!("the GPU was lost during the translation ({lost})"),
-                    Notice::new(
-                        format!("翻译途中 GPU 丢失，已改用 CPU 重新计算（{lost}）"),
-                        format!(
-                            "The GPU was lost during the translation; the CPU took over ({lost})"
-                        ),
-                    ),
                 ),
-                None => (
+                None => Bilingual::new(
+                    format!("翻译途中 GPU 出错（{e}）"),
                     format!("the GPU failed during the translation ({e})"),
-                    Notice::new(
-                        format!("翻译途中 GPU 出错，已改用 CPU 重新计算（{e}）"),
-                        format!("The GPU failed during the translation; the CPU took over ({e})"),
-                    ),
                 ),
             };
+            let notice = Bilingual::new(
+                format!("{}，已改用 CPU 重新计算", why.zh),
+                format!("{}; the CPU took over", capitalised(&why.en)),
+            );
             Hosting::gpu_failed(hosting, why.clone());
             reply.send(Response::Notice(notice));
             Err(GpuOutcome::Unavailable(why))
         }
+    }
+}
+
+/// "the GPU …" → "The GPU …" (a reason that starts a sentence).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -272,7 +280,7 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
             Ok((gpu_output, gpu_ms)) => {
                 measured.push((BackendKind::Gpu, gpu_ms));
                 if gpu_output.translation.tokens != cpu_output.translation.tokens {
-                    reply.send(Response::Notice(Notice::new(
+                    reply.send(Response::Notice(Bilingual::new(
                         format!(
                             "WebGPU 与 CPU 的译文不一致：{:?} 与 {:?}",
                             gpu_output.text, cpu_output.text
@@ -300,13 +308,19 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
                 }
             }
             Err(e) => {
-                let why = format!("the GPU failed ({e})");
+                let why =
+                    Bilingual::new(format!("GPU 出错（{e}）"), format!("the GPU failed ({e})"));
                 Hosting::gpu_failed(hosting, why.clone());
                 fallback = Some(why);
             }
         },
         Err(Ok(_no_gpu)) => {}
-        Err(Err(failure)) => fallback = Some(failure.message),
+        Err(Err(failure)) => {
+            fallback = Some(Bilingual::new(
+                format!("GPU 无法加载这个模型（{}）", failure.message),
+                format!("the GPU could not load this model ({})", failure.message),
+            ))
+        }
     }
     hosting.borrow_mut().auto_choice.insert(
         request.model_id.clone(),
