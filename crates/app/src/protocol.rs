@@ -228,6 +228,8 @@ pub struct BenchTables {
     pub failures: Vec<String>,
     /// Wall time of the whole run, milliseconds.
     pub millis: f64,
+    /// The reader stopped the run: these are the tables (and rows) that finished before.
+    pub stopped: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -263,8 +263,10 @@ impl AppState {
                     markdown,
                     report,
                 } => {
-                    self.bench.result = Some((device, markdown, Rc::new(report)));
                     self.bench.running = false;
+                    // A stopped run sends what finished, then `Cancelled`.
+                    self.bench.cancelled = report.stopped;
+                    self.bench.result = Some((device, markdown, Rc::new(report)));
                 }
                 Response::Progress { done, total, label } => {
                     self.bench.progress = Some((done, total, label));
@@ -340,6 +342,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::BenchTable;
 
     fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
         Reducible::reduce(state, action)
@@ -370,6 +373,27 @@ mod tests {
         assert!(!state.bench.cancelled && state.bench.running);
         let state = reduce(state, answer(1, Response::Cancelled));
         assert!(!state.bench.cancelled && state.bench.running);
+        // Stopped after a table had finished: that table stays, and the run reads as stopped
+        // from the report on (before its `Cancelled` arrives).
+        let partial = BenchTables {
+            tables: vec![BenchTable {
+                title: "Matmul".into(),
+                rows: vec![vec!["64".into(), "0.1 / 0.1".into()]],
+                ..Default::default()
+            }],
+            stopped: true,
+            ..Default::default()
+        };
+        let report = Response::BenchReport {
+            device: "CPU".into(),
+            markdown: String::new(),
+            report: partial.clone(),
+        };
+        let state = reduce(state, answer(2, report));
+        assert!(state.bench.cancelled && !state.bench.running);
+        let state = reduce(state, answer(2, Response::Cancelled));
+        assert!(state.bench.cancelled);
+        assert_eq!(state.bench.result.as_ref().map(|r| &*r.2), Some(&partial));
     }
 
     #[test]

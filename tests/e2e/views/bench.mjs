@@ -68,7 +68,7 @@ export async function run(t) {
 
   // Stop: a second run, stopped once its second table has begun, ends after that table (GPU) or
   // the shape being timed (CPU: the job is busy on the worker's thread and must still hear it),
-  // says so, and can run again.
+  // keeps what finished, says so, and can run again.
   await t.page.click('#bench-run');
   await t.page.waitForFunction(() => document.querySelector('.bench-progress progress')?.value >= 1, null, { timeout: 120000 });
   await t.page.click('#bench-stop');
@@ -78,6 +78,12 @@ export async function run(t) {
   t.log(`stopped ${took.toFixed(1)} s after the click`);
   if (t.mode === 'cpu') t.assert(took < 10, `the CPU-only run stops within a shape (${took.toFixed(1)} s)`);
   t.assert(await t.page.$eval('.bench-view', (el) => el.dataset.state) === 'stopped', 'the view says it stopped');
+  const kept = await t.page.$$eval('.bench-table', (sections) => sections.map((s) => s.dataset.kind));
+  t.assert(kept.length >= 1 && kept.length < tables.length && kept[0] === tables[0].kind,
+    `what finished before the stop stays: ${kept.join(', ')} of ${tables.length} tables`);
+  t.assert(/下面是停止前完成的部分|below is what finished/.test(await t.page.textContent('#bench-stopped')), 'the stop note says the tables are partial');
+  t.log(`stopped run kept ${kept.join(', ')}`);
   t.assert(await t.page.locator('#bench-stop').count() === 0, 'no stop button once stopped');
   t.assert(await t.page.isEnabled('#bench-run'), 'the benchmark can run again');
+  await t.screenshot(`${t.mode}-stopped`);
 }

@@ -112,6 +112,7 @@ export async function run(t) {
   t.assert(await page.locator('#flash-stop').count() === 0, 'no stop button once stopped');
   t.assert(await page.isEnabled('#flash-run'), 'the lab can run again');
   t.log(`stopped after N = ${kept.join(', ')}`);
+  await t.screenshot('stopped');
 
   // embed mode at 640×400, phone width, dark mode
   await page.setViewportSize({ width: 640, height: 400 });

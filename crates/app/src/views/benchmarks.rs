@@ -289,7 +289,16 @@ pub fn Benchmarks() -> Html {
         html! { <p class="failure" role="alert">{ tr(lang, "性能测试失败：", "The benchmark failed: ") }{ f.message.clone() }</p> }
     });
     let stopped = bench.cancelled.then(|| {
-        html! { <p class="muted" id="bench-stopped">{ tr(lang, "已停止。", "Stopped.") }</p> }
+        let kept = bench.result.as_ref().is_some_and(|(_, _, r)| r.stopped);
+        html! {
+            <p class="muted" id="bench-stopped">
+                if kept {
+                    { tr(lang, "已停止：下面是停止前完成的部分。", "Stopped: below is what finished before.") }
+                } else {
+                    { tr(lang, "已停止（还没有完成的表）。", "Stopped (no table had finished).") }
+                }
+            </p>
+        }
     });
 
     let results = match &bench.result {
@@ -336,7 +345,7 @@ pub fn Benchmarks() -> Html {
 
     let has_gpu = backends.as_ref().is_some_and(|b| b.gpu_adapter.is_some());
     html! {
-        <div class="bench-view" data-state={if bench.running { "running" } else if bench.result.is_some() { "done" } else if bench.failure.is_some() { "failed" } else if bench.cancelled { "stopped" } else { "idle" }}>
+        <div class="bench-view" data-state={if bench.running { "running" } else if bench.failure.is_some() { "failed" } else if bench.cancelled { "stopped" } else if bench.result.is_some() { "done" } else { "idle" }}>
             <ViewIntro>
                 <p>{ tr(lang,
                     "在你的浏览器里运行本项目的 GPU 内核性能测试：分块 vs 朴素矩阵乘法、FlashAttention vs 朴素注意力、GPU vs CPU。每个 GPU 结果都与 CPU 参考实现比对。",

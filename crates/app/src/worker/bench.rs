@@ -57,7 +57,8 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
     let mut tables: Vec<Table> = Vec::new();
     for (i, label) in TABLES.iter().enumerate() {
         if reply.stop_requested().await {
-            return reply.send(Response::Cancelled);
+            let report = gpu_report(timer, tables, start);
+            return stopped(reply, device, report);
         }
         reply.send(Response::Progress {
             done: i,
@@ -86,6 +87,10 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
         total: TABLES.len(),
         label: "done".into(),
     });
+    send_report(reply, device, gpu_report(timer, tables, start));
+}
+
+fn gpu_report(timer: String, tables: Vec<Table>, start: f64) -> BenchTables {
     // `Bench` marks a cell that disagrees with the CPU reference "**FAIL** …"; its own failure
     // list is private to `run`, so the failures are read back from the cells.
     let failures = tables
@@ -97,17 +102,37 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, quick: bool) {
                 .map(move |r| format!("{}: {}", t.title, r.join(" | ")))
         })
         .collect();
-    send_report(
-        reply,
-        device,
-        BenchTables {
-            timer,
-            cpu_only: false,
-            tables: tables.into_iter().map(structured).collect(),
-            failures,
-            millis: now_ms() - start,
-        },
-    );
+    BenchTables {
+        timer,
+        cpu_only: false,
+        tables: tables.into_iter().map(structured).collect(),
+        failures,
+        millis: now_ms() - start,
+        stopped: false,
+    }
+}
+
+const CPU_DEVICE: &str = "CPU (WebAssembly, one thread)";
+
+fn cpu_report(tables: Vec<BenchTable>, start: f64) -> BenchTables {
+    BenchTables {
+        timer: "no GPU: CPU wall clock (performance.now())".into(),
+        cpu_only: true,
+        tables,
+        failures: Vec::new(),
+        millis: now_ms() - start,
+        stopped: false,
+    }
+}
+
+/// The reader stopped the run: send what finished (the tables with rows), then `Cancelled`.
+fn stopped(reply: &Reply, device: String, mut report: BenchTables) {
+    report.tables.retain(|t| !t.rows.is_empty());
+    if !report.tables.is_empty() {
+        report.stopped = true;
+        send_report(reply, device, report);
+    }
+    reply.send(Response::Cancelled);
 }
 
 fn structured(t: Table) -> BenchTable {
@@ -137,10 +162,13 @@ fn send_report(reply: &Reply, device: String, report: BenchTables) {
             .collect(),
         failures: report.failures.clone(),
     };
-    let markdown = match report.cpu_only {
+    let mut markdown = match report.cpu_only {
         true => native.tables_markdown() + "No WebGPU: CPU only.\n",
         false => native.to_markdown(),
     };
+    if report.stopped {
+        markdown += "\nStopped by the reader: only the rows above finished.\n";
+    }
     reply.send(Response::BenchReport {
         device,
         markdown,
@@ -203,7 +231,8 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     };
     for &n in &c.square {
         if reply.stop_requested().await {
-            return reply.send(Response::Cancelled);
+            let report = cpu_report(vec![t], start);
+            return stopped(reply, CPU_DEVICE.into(), report);
         }
         let (a, b) = (data(1, &[n, n]), data(2, &[n, n]));
         let time = time_cpu(c.samples, || ops::matmul(&a, &b));
@@ -224,7 +253,8 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     for causal in [false, true] {
         for &n in &c.attention_n {
             if reply.stop_requested().await {
-                return reply.send(Response::Cancelled);
+                tables.push(t);
+                return stopped(reply, CPU_DEVICE.into(), cpu_report(tables, start));
             }
             let q = data(3, &[n, heads * d]);
             let k = data(4, &[n, heads * d]);
@@ -257,7 +287,8 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
             for &steps in &c.cell_steps {
                 for &batch in &c.cell_batch {
                     if reply.stop_requested().await {
-                        return reply.send(Response::Cancelled);
+                        tables.push(t);
+                        return stopped(reply, CPU_DEVICE.into(), cpu_report(tables, start));
                     }
                     let w = CellWeights {
                         w_ih: data(6, &[gates * h, h]),
@@ -298,15 +329,5 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     }
     tables.push(t);
     progress(total, "done");
-    send_report(
-        reply,
-        "CPU (WebAssembly, one thread)".into(),
-        BenchTables {
-            timer: "no GPU: CPU wall clock (performance.now())".into(),
-            cpu_only: true,
-            tables,
-            failures: Vec::new(),
-            millis: now_ms() - start,
-        },
-    );
+    send_report(reply, CPU_DEVICE.into(), cpu_report(tables, start));
 }
