@@ -22,7 +22,8 @@ pub fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
+                let bytes = std::fs::read(&path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
                 out.push((path, bytes));
             }
         }

@@ -10,6 +10,7 @@ use seq2seq_core::tokenizer::Language;
 use seq2seq_core::translator::Translator;
 use serde::{Deserialize, Serialize};
 
+use crate::ladder;
 use crate::metrics::{self, BleuTokenizer, BUCKETS};
 
 #[derive(clap::Args, Debug)]
@@ -42,6 +43,106 @@ pub struct Args {
     /// Target language of --hyps/--refs (en: BLEU with 13a, zh: BLEU with the zh tokenizer).
     #[arg(long, default_value = "en")]
     pub lang: String,
+    /// Evaluate the split's length ladder (`<split>-ladder.tsv`: 1–4 joined sentences) instead:
+    /// BLEU per rung and by source length up to 40+ words; --limit applies per rung.
+    #[arg(long, conflicts_with = "hyps")]
+    pub ladder: bool,
+}
+
+/// Scores of one model on a split's length ladder.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LadderScores {
+    /// Per rung: (sentences joined, inputs, BLEU).
+    pub rungs: Vec<(usize, usize, f64)>,
+    /// Over all rungs, by source length (`metrics::LADDER_BUCKETS`): (bucket, inputs, BLEU).
+    pub by_length: Vec<(String, usize, f64)>,
+}
+
+impl LadderScores {
+    /// BLEU of the longest rung as a share of the 1-sentence rung's (None without both).
+    pub fn kept(&self) -> Option<f64> {
+        let first = self.rungs.first()?;
+        let last = self.rungs.last()?;
+        (first.2 > 0.0 && last.0 > first.0).then(|| last.2 / first.2)
+    }
+}
+
+/// The ladder inputs of a split, at most `limit` per rung (spread evenly), as (rung, source,
+/// reference) for the direction.
+pub fn ladder_inputs(
+    data: &Path,
+    split: &str,
+    source: Language,
+    limit: Option<usize>,
+) -> Result<Vec<(usize, String, String)>> {
+    let rungs = ladder::read(&data.join(format!("{split}-ladder.tsv")))?;
+    let mut out = Vec::new();
+    for k in 1..=ladder::RUNGS {
+        let of_k: Vec<&ladder::Rung> = rungs.iter().filter(|r| r.sentences == k).collect();
+        for i in spread(of_k.len(), limit.unwrap_or(usize::MAX)) {
+            let p = &of_k[i].pair;
+            let (s, r) = match source {
+                Language::En => (p.en.clone(), p.zh.clone()),
+                Language::Zh => (p.zh.clone(), p.en.clone()),
+            };
+            out.push((k, s, r));
+        }
+    }
+    Ok(out)
+}
+
+/// Translates and scores ladder inputs (from `ladder_inputs`).
+pub fn evaluate_ladder(
+    t: &Translator<CpuBackend>,
+    inputs: &[(usize, String, String)],
+    beam: usize,
+) -> LadderScores {
+    let sources: Vec<String> = inputs.iter().map(|i| i.1.clone()).collect();
+    let hyps = translate_all(t, &sources, beam);
+    let tok = BleuTokenizer::for_language(t.config.target_language);
+    let score_where = |keep: &dyn Fn(usize, &str) -> bool| {
+        let (h, r): (Vec<String>, Vec<String>) = inputs
+            .iter()
+            .zip(&hyps)
+            .filter(|((k, s, _), _)| keep(*k, s))
+            .map(|((_, _, r), h)| (h.clone(), r.clone()))
+            .unzip();
+        (h.len(), metrics::corpus_bleu(&h, &r, tok))
+    };
+    let src_lang = t.config.source_language;
+    LadderScores {
+        rungs: (1..=ladder::RUNGS)
+            .map(|k| {
+                let (n, b) = score_where(&|rk, _| rk == k);
+                (k, n, b)
+            })
+            .filter(|r| r.1 > 0)
+            .collect(),
+        by_length: metrics::LADDER_BUCKETS
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, _, _))| {
+                let (n, b) = score_where(&|_, s| {
+                    metrics::bucket_in(&metrics::LADDER_BUCKETS, metrics::source_words(s, src_lang))
+                        == i
+                });
+                (name.to_string(), n, b)
+            })
+            .collect(),
+    }
+}
+
+pub fn print_ladder(what: &str, s: &LadderScores) {
+    println!("{what}:");
+    for (k, n, b) in &s.rungs {
+        println!("  {k} sentence(s): BLEU {b:6.2}  ({n} inputs)");
+    }
+    if let Some(kept) = s.kept() {
+        println!("  kept at the longest rung: {:.0} %", 100.0 * kept);
+    }
+    for (name, n, b) in &s.by_length {
+        println!("  source {name:>5} words: BLEU {b:6.2}  ({n} inputs)");
+    }
 }
 
 /// Scores of one model on one split.
@@ -95,11 +196,11 @@ pub fn spread(len: usize, n: usize) -> Vec<usize> {
     (0..n).map(|i| i * len / n).collect()
 }
 
-/// Decode options for evaluation: no traces, a length limit that grows with the source.
+/// Decode options for evaluation: no traces, the page's length limit.
 pub fn options(beam: usize) -> DecodeOptions {
     DecodeOptions {
         beam_size: beam,
-        max_len: 96,
+        max_len: seq2seq_core::decoding::MAX_TARGET_TOKENS,
         length_penalty: 0.6,
         top_k: 1,
         trace: false,
@@ -239,6 +340,17 @@ pub fn run(args: &Args) -> Result<()> {
         .as_deref()
         .context("give --model <id> (or --hyps and --refs)")?;
     let t = load_model(&args.models_dir.join(id))?;
+    if args.ladder {
+        let inputs = ladder_inputs(&args.data, &args.split, t.config.source_language, args.limit)?;
+        let start = std::time::Instant::now();
+        let s = evaluate_ladder(&t, &inputs, args.beam);
+        print_ladder(
+            &format!("{id} on the {} ladder (beam {})", args.split, args.beam),
+            &s,
+        );
+        println!("decoded in {:.1} s", start.elapsed().as_secs_f64());
+        return Ok(());
+    }
     let pairs = read_split(&args.data.join(format!("{}.tsv", args.split)))?;
     let mut pairs = split_for(&pairs, t.config.source_language);
     if let Some(n) = args.limit {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::average::{AverageInfo, AVERAGED, AVERAGED_INFO};
-use crate::evaluate::{self, read_split, split_for, Scores};
+use crate::evaluate::{self, read_split, split_for, LadderScores, Scores};
 use crate::train::{RunState, BEST};
 
 pub const ATTRIBUTION: &str = crate::prepare::ATTRIBUTION;
@@ -55,6 +55,20 @@ pub struct IndexEntry {
     /// Test BLEU by source length (words), in bucket order 1–5, 6–10, 11–15, 16+.
     pub test_bleu_by_bucket: Vec<(String, f64)>,
     pub beam: usize,
+    /// BLEU on the length ladder (1–4 joined sentences); absent in exports made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<LadderEntry>,
+}
+
+/// The length ladder's scores of one model, and how long its training inputs were.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LadderEntry {
+    /// Most sentences joined in one training example (1 = single sentences only).
+    pub trained_on_sentences: usize,
+    /// Longest training input kept, in tokens.
+    pub trained_max_tokens: usize,
+    pub dev: LadderScores,
+    pub test: LadderScores,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -226,6 +240,18 @@ pub fn export_with(
     };
     let dev = score_split("dev")?;
     let test = score_split("test")?;
+    let score_ladder = |name: &str| -> Result<LadderScores> {
+        let inputs = evaluate::ladder_inputs(&config.data, name, sl, eval_limit)?;
+        let s = evaluate::evaluate_ladder(&t, &inputs, beam);
+        evaluate::print_ladder(&format!("{id} {name} ladder (beam {beam})"), &s);
+        Ok(s)
+    };
+    let ladder = LadderEntry {
+        trained_on_sentences: config.ladder_max.max(1),
+        trained_max_tokens: config.max_tokens,
+        dev: score_ladder("dev")?,
+        test: score_ladder("test")?,
+    };
 
     let files = vec![
         "model.safetensors".to_string(),
@@ -253,6 +279,7 @@ pub fn export_with(
         dev,
         test,
         beam,
+        ladder: Some(ladder),
     };
     std::fs::write(dir.join("card.md"), card(state, &entry, extras, eval_limit))?;
     update_index(&out.join("index.json"), &entry)?;
@@ -347,6 +374,9 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
     for (name, n, b) in &e.test.bleu_by_bucket {
         s += &format!("| {name} | {n} | {b:.2} |\n");
     }
+    if let Some(l) = &e.ladder {
+        s += &ladder_section(l);
+    }
     s += &format!(
         "\n## Model\n\n- parameters: {}\n- file: model.safetensors, {} bytes (f16), sha256 `{}`\n- conversion: trained in f32 with candle (crates/train), weights saved under the same PyTorch names and layouts as seq2seq-core reads, rounded to f16 for shipping; no renaming or transposing\n- tokenizers: `tokenizer-en.json` (BPE subwords), `tokenizer-zh.json` (one piece per character), byte fallback (no `<unk>`)\n\n",
         e.params, e.bytes, e.sha256
@@ -382,5 +412,28 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
     s += &format!(
         "## License and attribution\n\nModel weights: MIT OR Apache-2.0 (the project's license). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/\n"
     );
+    s
+}
+
+/// The card's length-ladder tables (test and dev).
+fn ladder_section(l: &LadderEntry) -> String {
+    let mut s = format!(
+        "\n### Length ladder\n\nInputs of 1–4 unrelated sentences of one split joined into one (English by spaces, Chinese by nothing; `seq2seq-train prepare` writes `<split>-ladder.tsv`). Training inputs joined up to {} sentence(s), at most {} tokens.\n\n| sentences joined | test inputs | test BLEU | dev inputs | dev BLEU |\n|---:|---:|---:|---:|---:|\n",
+        l.trained_on_sentences, l.trained_max_tokens
+    );
+    for (t, d) in l.test.rungs.iter().zip(&l.dev.rungs) {
+        s += &format!("| {} | {} | {:.2} | {} | {:.2} |\n", t.0, t.1, t.2, d.1, d.2);
+    }
+    if let Some(kept) = l.test.kept() {
+        s += &format!(
+            "\nAt {} sentences the model keeps {:.0} % of its 1-sentence test BLEU.\n",
+            l.test.rungs.last().map_or(0, |r| r.0),
+            100.0 * kept
+        );
+    }
+    s += "\nTest ladder BLEU by source length (all rungs; words for English, characters for Chinese):\n\n| source length | inputs | BLEU |\n|---|---:|---:|\n";
+    for (name, n, b) in &l.test.by_length {
+        s += &format!("| {name} | {n} | {b:.2} |\n");
+    }
     s
 }

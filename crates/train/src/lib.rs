@@ -11,6 +11,7 @@ pub mod data;
 pub mod evaluate;
 pub mod export;
 pub mod io;
+pub mod ladder;
 pub mod metrics;
 pub mod nn;
 pub mod prepare;

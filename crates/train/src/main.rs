@@ -9,7 +9,7 @@
 //! echo "I like eating apples." | cargo run --release -p seq2seq-train -- translate --model transformer-en-zh
 //! ```
 //!
-//! Run it from the repository root: default paths (`../shared/data/...`, `artifacts/...`) are
+//! Run it from the repository root: default paths (`data/...`, `artifacts/...`) are
 //! relative to it. The subcommands live in the library (`src/lib.rs`), one module each.
 
 use clap::{Parser, Subcommand};
@@ -76,7 +76,7 @@ mod tests {
         let Command::Prepare(args) = cli.command else {
             panic!("not prepare");
         };
-        assert!(args.input.ends_with("cmn-train.txt"));
+        assert!(args.input.ends_with("cmn-train.txt.gz"));
         assert_eq!(args.out.to_str(), Some("artifacts/data"));
         // The shipped models were trained on a 2000-piece English vocabulary.
         assert_eq!(args.en_vocab, 2000);

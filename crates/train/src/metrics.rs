@@ -325,6 +325,25 @@ pub const BUCKETS: [(&str, usize, usize); 4] = [
     ("16+", 16, usize::MAX),
 ];
 
+/// Finer buckets for the length ladder's joined inputs, up to 40+ words.
+pub const LADDER_BUCKETS: [(&str, usize, usize); 7] = [
+    ("1-5", 1, 5),
+    ("6-10", 6, 10),
+    ("11-15", 11, 15),
+    ("16-20", 16, 20),
+    ("21-30", 21, 30),
+    ("31-40", 31, 40),
+    ("41+", 41, usize::MAX),
+];
+
+/// The index of `words` in `buckets` (0 for an empty source).
+pub fn bucket_in(buckets: &[(&str, usize, usize)], words: usize) -> usize {
+    buckets
+        .iter()
+        .position(|&(_, lo, hi)| (lo..=hi).contains(&words))
+        .unwrap_or(0)
+}
+
 /// The number of source "words": English words split by whitespace, Chinese characters (without
 /// punctuation and spaces) for Chinese.
 pub fn source_words(text: &str, lang: seq2seq_core::tokenizer::Language) -> usize {
@@ -339,10 +358,7 @@ pub fn source_words(text: &str, lang: seq2seq_core::tokenizer::Language) -> usiz
 
 /// The bucket index of a source length.
 pub fn bucket_of(words: usize) -> usize {
-    BUCKETS
-        .iter()
-        .position(|&(_, lo, hi)| (lo..=hi).contains(&words))
-        .unwrap_or(0)
+    bucket_in(&BUCKETS, words)
 }
 
 #[cfg(test)]

@@ -20,16 +20,21 @@ use anyhow::{Context, Result};
 use seq2seq_core::tokenizer::{Language, Tokenizer};
 
 use crate::data::{self, CleanStats, Pair, Split};
+use crate::ladder;
 use crate::progress;
 use crate::vocab;
+
+/// The training text shipped with the repository (data/tatoeba-cmn-eng/README.md).
+pub const DEFAULT_INPUT: &str = "data/tatoeba-cmn-eng/cmn-train.txt.gz";
 
 /// The attribution every product of this data must carry.
 pub const ATTRIBUTION: &str = "English–Chinese sentence pairs from the Tatoeba Project (tatoeba.org) via www.manythings.org/anki, CC BY 2.0 FR.";
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// The Tatoeba pairs file (English<TAB>Chinese<TAB>attribution), relative to the repo root.
-    #[arg(long, default_value = "../shared/data/tatoeba-cmn-eng/cmn-train.txt")]
+    /// The Tatoeba pairs file (English<TAB>Chinese<TAB>attribution; gzip if it ends in .gz),
+    /// relative to the repo root.
+    #[arg(long, default_value = DEFAULT_INPUT)]
     pub input: PathBuf,
     /// Output directory.
     #[arg(long, default_value = "artifacts/data")]
@@ -83,7 +88,7 @@ pub fn run(args: &Args) -> Result<()> {
         args.dev_percent + args.test_percent < 100,
         "--dev-percent + --test-percent must be below 100"
     );
-    let text = std::fs::read_to_string(&args.input).with_context(|| {
+    let text = read_text(&args.input).with_context(|| {
         format!(
             "cannot read {} (run from the repository root, or pass --input)",
             args.input.display()
@@ -104,6 +109,19 @@ pub fn run(args: &Args) -> Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// A text file, gunzipped if its name ends in `.gz`.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path)?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+            .context("not a gzip file of UTF-8 text")?;
+        Ok(text)
+    } else {
+        String::from_utf8(bytes).context("not UTF-8 text")
+    }
 }
 
 /// The whole computation on the file's text (no I/O).
@@ -186,6 +204,12 @@ pub fn write(prepared: &Prepared, out: &Path) -> Result<()> {
             tsv.push('\n');
         }
         put(&format!("{}.tsv", split.name()), &tsv)?;
+        if *split != Split::Train {
+            put(
+                &format!("{}-ladder.tsv", split.name()),
+                &ladder::to_tsv(&ladder::eval_ladder(pairs)),
+            )?;
+        }
     }
     put("tokenizer-en.json", &prepared.en.to_json())?;
     put("tokenizer-zh.json", &prepared.zh.to_json())?;
@@ -334,6 +358,8 @@ mod tests {
             "train.tsv",
             "dev.tsv",
             "test.tsv",
+            "dev-ladder.tsv",
+            "test-ladder.tsv",
             "tokenizer-en.json",
             "tokenizer-zh.json",
             "data-card.md",
@@ -345,26 +371,16 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    fn real_data() -> Option<String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data/tatoeba-cmn-eng/cmn-train.txt");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                eprintln!(
-                    "SKIP: {} not found; the real-data test needs ../shared/data",
-                    path.display()
-                );
-                None
-            }
-        }
+    fn real_data() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(DEFAULT_INPUT);
+        read_text(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// On the real data: core's encoder gives exactly the ids of the `tokenizers` crate for every
     /// sentence of every split, decode round-trips, and nothing is `<unk>`.
     #[test]
     fn core_matches_tokenizers_crate_on_real_data() {
-        let Some(text) = real_data() else { return };
+        let text = real_data();
         let p = prepare(&text, "cmn-train.txt", &args(&[])).unwrap();
         let c = &p.card;
         assert_eq!(c.split_pairs.values().sum::<usize>(), c.clean.pairs_kept);

@@ -21,9 +21,7 @@ use crate::protocol::{
 };
 use crate::route::BackendPref;
 
-/// Longest translation, in target tokens: the same limit as `seq2seq-train translate`
-/// (crates/train/src/evaluate.rs), so the page and the CLI give the same output.
-pub const MAX_TARGET_TOKENS: usize = 96;
+pub use seq2seq_core::decoding::MAX_TARGET_TOKENS;
 /// Candidates kept per step for the top-k panel.
 pub const TOP_K: usize = 8;
 
@@ -230,22 +228,13 @@ async fn run_gpu(
                 ),
             };
             let notice = Bilingual::new(
-                format!("{}，已改用 CPU 重新计算", why.zh),
-                format!("{}; the CPU took over", capitalised(&why.en)),
+                format!("已改用 CPU 重新计算：{}", why.zh),
+                format!("The CPU took over: {}", why.en),
             );
             Hosting::gpu_failed(hosting, why.clone());
             reply.send(Response::Notice(notice));
             Err(GpuOutcome::Unavailable(why))
         }
-    }
-}
-
-/// "the GPU …" → "The GPU …" (a reason that starts a sentence).
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

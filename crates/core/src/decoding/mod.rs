@@ -17,6 +17,11 @@ use crate::{Error, Result};
 /// Longest source the models accept, in tokens (EOS excluded).
 pub const MAX_SOURCE_TOKENS: usize = 256;
 
+/// Longest translation, in target tokens (EOS excluded), for the page, the CLI and evaluation
+/// alike: room for the length ladder's four joined sentences (Chinese ≈ 45 characters, at most
+/// ~120).
+pub const MAX_TARGET_TOKENS: usize = 160;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecodeOptions {
     /// 1 = greedy; more = beam search with this many hypotheses.

@@ -11,384 +11,30 @@
 //! `snapshots/step-NNNNNNN.safetensors` (the last K kept), for `seq2seq-train average`.
 //! Dropout masks are drawn from an RNG seeded by (config seed, step) before every step.
 
+mod batches;
+mod config;
+mod optimiser;
+
+pub use batches::{epoch_batches, make_batch, tokenize_pairs, Pairs};
+pub use config::{Args, EvalRecord, RunState, TrainConfig};
+pub use optimiser::{learning_rate, AdamW};
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use candle_core::{DType, Device, Tensor, Var};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use seq2seq_core::backend::CpuBackend;
-use seq2seq_core::models::{AttentionConfig, ModelConfig, RecurrentConfig, TransformerConfig};
-use seq2seq_core::ops::Activation;
-use seq2seq_core::tokenizer::{Language, Tokenizer, EOS};
+use seq2seq_core::tokenizer::Tokenizer;
 use seq2seq_core::translator::{Translator, TranslatorConfig};
 use seq2seq_core::weights::{StorageType, Weights};
-use serde::{Deserialize, Serialize};
 
-use crate::evaluate::{self, parse_language, read_split, split_for};
+use crate::data::Pair;
+use crate::evaluate::{self, read_split, split_for};
+use crate::ladder;
 use crate::io;
 use crate::nn::{self, Batch, Model};
-
-/// Everything that defines a run (saved as `train-config.json` in the run directory).
-#[derive(clap::Args, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrainConfig {
-    /// rnn, gru, lstm, gru-attn or transformer.
-    #[arg(long, default_value = "gru-attn")]
-    pub family: String,
-    /// en-zh or zh-en.
-    #[arg(long, default_value = "en-zh")]
-    pub direction: String,
-    /// Embedding size (recurrent families).
-    #[arg(long, default_value_t = 256)]
-    pub embed_dim: usize,
-    /// Hidden size (recurrent families; per direction in gru-attn's encoder).
-    #[arg(long, default_value_t = 256)]
-    pub hidden_dim: usize,
-    /// Bahdanau attention size (gru-attn).
-    #[arg(long, default_value_t = 256)]
-    pub attn_dim: usize,
-    /// Transformer width.
-    #[arg(long, default_value_t = 256)]
-    pub dim: usize,
-    #[arg(long, default_value_t = 4)]
-    pub heads: usize,
-    #[arg(long, default_value_t = 1024)]
-    pub ffn_dim: usize,
-    #[arg(long, default_value_t = 3)]
-    pub encoder_layers: usize,
-    #[arg(long, default_value_t = 3)]
-    pub decoder_layers: usize,
-    #[arg(long, default_value_t = 20)]
-    pub epochs: usize,
-    /// Sentences per batch.
-    #[arg(long, default_value_t = 64)]
-    pub batch_size: usize,
-    /// Peak learning rate.
-    #[arg(long, default_value_t = 1e-3)]
-    pub lr: f64,
-    #[arg(long, default_value_t = 400)]
-    pub warmup_steps: usize,
-    /// The cosine decay ends at lr × this.
-    #[arg(long, default_value_t = 0.05)]
-    pub final_lr_ratio: f64,
-    #[arg(long, default_value_t = 0.01)]
-    pub weight_decay: f64,
-    /// Global gradient-norm clip.
-    #[arg(long, default_value_t = 1.0)]
-    pub clip: f64,
-    #[arg(long, default_value_t = 0.2)]
-    pub dropout: f32,
-    #[arg(long, default_value_t = 0.1)]
-    pub label_smoothing: f64,
-    /// Training pairs with more source or target tokens are skipped.
-    #[arg(long, default_value_t = 48)]
-    pub max_tokens: usize,
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Prepared data: train.tsv, dev.tsv, tokenizer-en.json, tokenizer-zh.json.
-    #[arg(long, default_value = "artifacts/data")]
-    pub data: PathBuf,
-    /// Use only the first N training pairs (0 = all; for tests).
-    #[arg(long, default_value_t = 0)]
-    pub train_limit: usize,
-    /// Training-time budget in minutes (0 = none): the cosine decay reaches its end when either
-    /// the planned steps or this much training time is spent, and training then finishes.
-    #[arg(long, default_value_t = 0.0)]
-    #[serde(default)]
-    pub time_budget_minutes: f64,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(flatten)]
-    pub config: TrainConfig,
-    /// Read the run's settings from this JSON file (a `TrainConfig`) instead of the flags above.
-    #[arg(long)]
-    pub config_file: Option<PathBuf>,
-    /// Run directory (default runs/<family>-<src>-<tgt>).
-    #[arg(long)]
-    pub run_dir: Option<PathBuf>,
-    /// Continue from the run directory's last checkpoint (its saved settings win over flags,
-    /// except larger --epochs or --time-budget-minutes, which extend the run).
-    #[arg(long)]
-    pub resume: bool,
-    #[arg(long, default_value_t = 250)]
-    pub checkpoint_every: usize,
-    #[arg(long, default_value_t = 500)]
-    pub eval_every: usize,
-    /// Dev sentences decoded (greedy, through seq2seq-core) at each evaluation.
-    #[arg(long, default_value_t = 300)]
-    pub eval_sentences: usize,
-    /// Stop cleanly (with a checkpoint) after this many minutes of wall time.
-    #[arg(long)]
-    pub max_minutes: Option<f64>,
-    /// Print a progress line every N steps.
-    #[arg(long, default_value_t = 50)]
-    pub log_every: usize,
-    /// Keep the weights of the last K snapshots in <run>/snapshots/ (0 = none), for
-    /// checkpoint averaging (`seq2seq-train average`).
-    #[arg(long, default_value_t = 5)]
-    pub keep_snapshots: usize,
-    /// Steps between snapshots (default: --checkpoint-every).
-    #[arg(long)]
-    pub snapshot_every: Option<usize>,
-}
-
-/// One dev evaluation during training.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EvalRecord {
-    pub step: usize,
-    pub epoch: usize,
-    pub train_secs: f64,
-    /// Mean training loss of the last logged window (None before the first).
-    pub train_loss: Option<f64>,
-    pub dev_nll: f64,
-    pub dev_bleu: f64,
-    pub dev_chrf: f64,
-}
-
-/// `state.json`: where the run stands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunState {
-    pub config: TrainConfig,
-    pub step: usize,
-    /// Epoch in progress (0-based) and batches of it already done.
-    pub epoch: usize,
-    pub batch_in_epoch: usize,
-    /// Seconds spent training (all sessions).
-    pub train_secs: f64,
-    pub best_dev_bleu: f64,
-    pub best_step: usize,
-    pub params: usize,
-    pub history: Vec<EvalRecord>,
-    pub finished: bool,
-}
-
-impl TrainConfig {
-    pub fn languages(&self) -> Result<(Language, Language)> {
-        let (s, t) = self
-            .direction
-            .split_once('-')
-            .context("--direction is en-zh or zh-en")?;
-        let (s, t) = (parse_language(s)?, parse_language(t)?);
-        anyhow::ensure!(s != t, "source and target languages are the same");
-        Ok((s, t))
-    }
-
-    pub fn id(&self) -> Result<String> {
-        let (s, t) = self.languages()?;
-        Ok(format!("{}-{}-{}", self.family, s.code(), t.code()))
-    }
-
-    /// core's architecture config for these vocabulary sizes.
-    pub fn model_config(&self, src_vocab: usize, tgt_vocab: usize) -> Result<ModelConfig> {
-        let rec = RecurrentConfig {
-            src_vocab,
-            tgt_vocab,
-            embed_dim: self.embed_dim,
-            hidden_dim: self.hidden_dim,
-        };
-        let c = match self.family.as_str() {
-            "rnn" => ModelConfig::Rnn(rec),
-            "gru" => ModelConfig::Gru(rec),
-            "lstm" => ModelConfig::Lstm(rec),
-            "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
-                src_vocab,
-                tgt_vocab,
-                embed_dim: self.embed_dim,
-                hidden_dim: self.hidden_dim,
-                attn_dim: self.attn_dim,
-            }),
-            "transformer" => ModelConfig::Transformer(TransformerConfig {
-                src_vocab,
-                tgt_vocab,
-                dim: self.dim,
-                heads: self.heads,
-                ffn_dim: self.ffn_dim,
-                encoder_layers: self.encoder_layers,
-                decoder_layers: self.decoder_layers,
-                activation: Activation::Gelu,
-            }),
-            other => {
-                anyhow::bail!("unknown family `{other}` (rnn, gru, lstm, gru-attn, transformer)")
-            }
-        };
-        c.validate()?;
-        Ok(c)
-    }
-
-    /// The tokenizers (source, target) from the data directory.
-    pub fn tokenizers(&self) -> Result<(Tokenizer, Tokenizer, String, String)> {
-        let (s, t) = self.languages()?;
-        let read = |l: Language| -> Result<String> {
-            let p = self.data.join(format!("tokenizer-{}.json", l.code()));
-            std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
-        };
-        let (sj, tj) = (read(s)?, read(t)?);
-        Ok((
-            Tokenizer::from_json(&sj)?,
-            Tokenizer::from_json(&tj)?,
-            sj,
-            tj,
-        ))
-    }
-
-    pub fn translator_config(
-        &self,
-        src_vocab: usize,
-        tgt_vocab: usize,
-    ) -> Result<TranslatorConfig> {
-        let (s, t) = self.languages()?;
-        Ok(TranslatorConfig {
-            id: self.id()?,
-            source_language: s,
-            target_language: t,
-            model: self.model_config(src_vocab, tgt_vocab)?,
-        })
-    }
-}
-
-/// Tokenised training pairs: (source ids + EOS, target ids).
-pub type Pairs = Vec<(Vec<u32>, Vec<u32>)>;
-
-pub fn tokenize_pairs(
-    pairs: &[(String, String)],
-    src: &Tokenizer,
-    tgt: &Tokenizer,
-    max_tokens: usize,
-) -> Result<Pairs> {
-    let mut out = Vec::with_capacity(pairs.len());
-    for (s, t) in pairs {
-        let mut x = src.encode(s)?.ids;
-        let y = tgt.encode(t)?.ids;
-        if x.is_empty() || x.len() > max_tokens || y.len() > max_tokens {
-            continue;
-        }
-        x.push(EOS);
-        out.push((x, y));
-    }
-    Ok(out)
-}
-
-/// The batches of one epoch (indices into the pairs): a pure function of (seed, epoch). Pairs are
-/// shuffled, sorted by length within windows of 50 batches (little padding), cut into batches,
-/// and the batches shuffled.
-pub fn epoch_batches(pairs: &Pairs, batch_size: usize, seed: u64, epoch: usize) -> Vec<Vec<usize>> {
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ epoch as u64);
-    let mut idx: Vec<usize> = (0..pairs.len()).collect();
-    idx.shuffle(&mut rng);
-    let mut batches = Vec::new();
-    for window in idx.chunks(batch_size * 50) {
-        let mut w = window.to_vec();
-        w.sort_by_key(|&i| (pairs[i].0.len(), pairs[i].1.len()));
-        batches.extend(w.chunks(batch_size).map(<[usize]>::to_vec));
-    }
-    batches.shuffle(&mut rng);
-    batches
-}
-
-pub fn make_batch(pairs: &Pairs, idx: &[usize], dev: &Device) -> Result<Batch> {
-    let refs: Vec<(&[u32], &[u32])> = idx
-        .iter()
-        .map(|&i| (pairs[i].0.as_slice(), pairs[i].1.as_slice()))
-        .collect();
-    Ok(Batch::new(&refs, dev)?)
-}
-
-/// AdamW (decoupled weight decay on matrices) with global-norm clipping.
-pub struct AdamW {
-    pub vars: Vec<(String, Var)>,
-    pub m: Vec<Tensor>,
-    pub v: Vec<Tensor>,
-    pub t: usize,
-    pub beta1: f64,
-    pub beta2: f64,
-    pub eps: f64,
-}
-
-impl AdamW {
-    pub fn new(vars: Vec<(String, Var)>) -> Result<Self> {
-        let zeros = |v: &Var| v.as_tensor().zeros_like();
-        Ok(Self {
-            m: vars
-                .iter()
-                .map(|(_, v)| zeros(v))
-                .collect::<candle_core::Result<_>>()?,
-            v: vars
-                .iter()
-                .map(|(_, v)| zeros(v))
-                .collect::<candle_core::Result<_>>()?,
-            vars,
-            t: 0,
-            beta1: 0.9,
-            beta2: 0.98,
-            eps: 1e-9,
-        })
-    }
-
-    /// One update; returns the gradient norm before clipping.
-    pub fn step(
-        &mut self,
-        grads: &candle_core::backprop::GradStore,
-        lr: f64,
-        weight_decay: f64,
-        clip: f64,
-    ) -> Result<f64> {
-        let mut sq = 0f64;
-        for (_, var) in &self.vars {
-            if let Some(g) = grads.get(var.as_tensor()) {
-                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-            }
-        }
-        let norm = sq.sqrt();
-        let scale = if clip > 0.0 && norm > clip {
-            clip / (norm + 1e-6)
-        } else {
-            1.0
-        };
-        self.t += 1;
-        let (b1, b2) = (self.beta1, self.beta2);
-        let c1 = 1.0 - b1.powi(self.t as i32);
-        let c2 = 1.0 - b2.powi(self.t as i32);
-        for (i, (_, var)) in self.vars.iter().enumerate() {
-            let Some(g) = grads.get(var.as_tensor()) else {
-                continue;
-            };
-            let g = (g * scale)?;
-            self.m[i] = ((&self.m[i] * b1)? + (&g * (1.0 - b1))?)?;
-            self.v[i] = ((&self.v[i] * b2)? + (g.sqr()? * (1.0 - b2))?)?;
-            let mhat = (&self.m[i] / c1)?;
-            let vhat = (&self.v[i] / c2)?;
-            let update = (mhat / (vhat.sqrt()? + self.eps)?)?;
-            let theta = var.as_tensor();
-            let decayed = if theta.rank() >= 2 && weight_decay > 0.0 {
-                (theta * (1.0 - lr * weight_decay))?
-            } else {
-                theta.clone()
-            };
-            var.set(&(decayed - (update * lr)?)?)?;
-        }
-        Ok(norm)
-    }
-}
-
-/// Linear warm-up to `lr`, then cosine decay to `lr × final_ratio` at `total` steps (or when
-/// `train_secs` reaches the time budget, whichever comes first).
-pub fn learning_rate(c: &TrainConfig, step: usize, total: usize, train_secs: f64) -> f64 {
-    let warm = c.warmup_steps.max(1);
-    if step < warm {
-        return c.lr * (step + 1) as f64 / warm as f64;
-    }
-    let mut progress = ((step - warm) as f64 / (total.saturating_sub(warm)).max(1) as f64).min(1.0);
-    if c.time_budget_minutes > 0.0 {
-        progress = progress.max((train_secs / (c.time_budget_minutes * 60.0)).min(1.0));
-    }
-    let cos = 0.5 * (1.0 + (std::f64::consts::PI * progress).cos());
-    c.lr * (c.final_lr_ratio + (1.0 - c.final_lr_ratio) * cos)
-}
 
 /// A core translator on the current weights (f32), for evaluation during training.
 pub fn core_translator(
@@ -477,10 +123,25 @@ impl Session {
         let (src_tok, tgt_tok, _, _) = config.tokenizers()?;
         let tc = config.translator_config(src_tok.vocab_size(), tgt_tok.vocab_size())?;
         let (sl, _) = config.languages()?;
-        let mut train = split_for(&read_split(&config.data.join("train.tsv"))?, sl);
+        let mut singles: Vec<Pair> = read_split(&config.data.join("train.tsv"))?
+            .into_iter()
+            .map(|(en, zh)| Pair { en, zh })
+            .collect();
         if config.train_limit > 0 {
-            train.truncate(config.train_limit);
+            singles.truncate(config.train_limit);
         }
+        let joined = ladder::training_joins(
+            &singles,
+            config.ladder_max,
+            config.ladder_share,
+            config.seed,
+        );
+        let en_zh: Vec<(String, String)> = singles
+            .into_iter()
+            .chain(joined)
+            .map(|p| (p.en, p.zh))
+            .collect();
+        let train = split_for(&en_zh, sl);
         let dev_pairs = split_for(&read_split(&config.data.join("dev.tsv"))?, sl);
         let train = tokenize_pairs(&train, &src_tok, &tgt_tok, config.max_tokens)?;
         let dev_tok = tokenize_pairs(&dev_pairs, &src_tok, &tgt_tok, usize::MAX)?;
@@ -489,6 +150,13 @@ impl Session {
         // Seed candle's initialisers (they draw from the thread RNG): not reproducible bit for
         // bit across machines, but every run saves its initial state in its checkpoints.
         let model = Model::new(&vb, &tc.model, config.dropout)?;
+        if let (None, Some(init)) = (&prior, &config.init_from) {
+            let bytes =
+                std::fs::read(init).with_context(|| format!("reading {}", init.display()))?;
+            let tensors = io::read_tensors(&bytes, &dev)?;
+            io::load_into(&varmap, &tensors)
+                .with_context(|| format!("{} does not fit this model", init.display()))?;
+        }
         let mut opt = AdamW::new(io::sorted_vars(&varmap))?;
         let params = io::param_count(&varmap);
         let state = match prior {
