@@ -34,11 +34,11 @@ pub struct FixedContextModel<B: Backend> {
     b: B,
     pub kind: CellKind,
     pub config: RecurrentConfig,
-    src_embed: Embedding<B>,
-    encoder: Recurrent<B>,
-    tgt_embed: Embedding<B>,
-    decoder: Recurrent<B>,
-    out: Linear<B>,
+    pub(crate) src_embed: Embedding<B>,
+    pub(crate) encoder: Recurrent<B>,
+    pub(crate) tgt_embed: Embedding<B>,
+    pub(crate) decoder: Recurrent<B>,
+    pub(crate) out: Linear<B>,
 }
 
 /// The fixed context c [1, H].

@@ -42,13 +42,13 @@ pub struct AttentionConfig {
 pub struct GruAttentionModel<B: Backend> {
     b: B,
     pub config: AttentionConfig,
-    src_embed: Embedding<B>,
-    encoder: Bidirectional<B>,
-    tgt_embed: Embedding<B>,
-    bridge: Linear<B>,
-    attention: BahdanauAttention<B>,
-    decoder: Recurrent<B>,
-    out: Linear<B>,
+    pub(crate) src_embed: Embedding<B>,
+    pub(crate) encoder: Bidirectional<B>,
+    pub(crate) tgt_embed: Embedding<B>,
+    pub(crate) bridge: Linear<B>,
+    pub(crate) attention: BahdanauAttention<B>,
+    pub(crate) decoder: Recurrent<B>,
+    pub(crate) out: Linear<B>,
 }
 
 /// The annotations [S, 2H] and their projections W_k h + b_k [S, A].

@@ -44,11 +44,11 @@ pub struct TransformerModel<B: Backend> {
     pub config: TransformerConfig,
     pub(crate) src_embed: Embedding<B>,
     pub(crate) encoder: Vec<TransformerEncoderLayer<B>>,
-    encoder_norm: LayerNorm<B>,
+    pub(crate) encoder_norm: LayerNorm<B>,
     pub(crate) tgt_embed: Embedding<B>,
     pub(crate) decoder: Vec<TransformerDecoderLayer<B>>,
-    decoder_norm: LayerNorm<B>,
-    out: Linear<B>,
+    pub(crate) decoder_norm: LayerNorm<B>,
+    pub(crate) out: Linear<B>,
 }
 
 /// Cross-attention keys and values of the encoder output, per decoder layer.
