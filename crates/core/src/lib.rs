@@ -8,6 +8,7 @@
 //! - [`backend`]: the op set models are written against; [`backend::CpuBackend`]
 //! - [`layers`]: Linear, Embedding, RNN/GRU/LSTM cells, bidirectional, Bahdanau, multi-head
 //!   attention, Transformer layers, sinusoidal positions
+//! - [`seq2seq`]: the `Seq2Seq` trait (encode + one step) that models implement and decoding drives
 //! - [`models`]: the five families; [`decoding`]: greedy and beam search; [`trace`]: what the UI shows
 //! - [`weights`]: safetensors in and out; [`translator`]: tokenizers + model from files
 //! - [`demo`]: randomly initialised models for tests and the smoke-test page
@@ -16,9 +17,11 @@ pub mod backend;
 pub mod decoding;
 pub mod demo;
 pub mod error;
+pub mod grad;
 pub mod layers;
 pub mod models;
 pub mod ops;
+pub mod seq2seq;
 pub mod tensor;
 pub mod tokenizer;
 pub mod trace;

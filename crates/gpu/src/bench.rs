@@ -8,7 +8,7 @@
 //! natively and prints Markdown.
 
 use seq2seq_core::backend::CellWeights;
-use seq2seq_core::layers::{gru_cell::gru_step, lstm_cell::lstm_step, rnn_cell::rnn_step};
+use seq2seq_core::ops::{gru_step, lstm_step, rnn_step};
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
 

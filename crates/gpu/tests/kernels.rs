@@ -12,7 +12,7 @@ mod common;
 use common::{block_on, check, gpu, ragged, random, rng};
 use rand::Rng;
 use seq2seq_core::backend::CellWeights;
-use seq2seq_core::layers::{gru_cell::gru_step, lstm_cell::lstm_step, rnn_cell::rnn_step};
+use seq2seq_core::ops::{gru_step, lstm_step, rnn_step};
 use seq2seq_core::ops::{self, Activation};
 use seq2seq_core::tensor::Tensor;
 use seq2seq_gpu::kernels::{self, ElementwiseOp};

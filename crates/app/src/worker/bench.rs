@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use seq2seq_core::backend::CellWeights;
-use seq2seq_core::layers::{gru_cell::gru_step, lstm_cell::lstm_step, rnn_cell::rnn_step};
+use seq2seq_core::ops::{gru_step, lstm_step, rnn_step};
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
 use seq2seq_gpu::bench::{data, now_ms, Bench, BenchConfig, Report, Table};

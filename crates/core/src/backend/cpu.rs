@@ -1,7 +1,6 @@
-//! The reference backend: every op is the plain function of `ops` / `layers` on host tensors.
+//! The reference backend: every op is the plain function of `ops` on host tensors.
 
 use super::{Attention, Backend, CellWeights, GruStep, LstmStep};
-use crate::layers::{gru_cell, lstm_cell, rnn_cell};
 use crate::ops::{self, Activation};
 use crate::tensor::Tensor;
 use crate::Result;
@@ -112,11 +111,11 @@ impl Backend for CpuBackend {
     }
 
     fn rnn_cell(&self, x: &Tensor, h: &Tensor, w: &CellWeights<Tensor>) -> Tensor {
-        rnn_cell::rnn_step(x, h, w)
+        ops::rnn_step(x, h, w)
     }
 
     fn gru_cell(&self, x: &Tensor, h: &Tensor, w: &CellWeights<Tensor>) -> GruStep<Tensor> {
-        gru_cell::gru_step(x, h, w)
+        ops::gru_step(x, h, w)
     }
 
     fn lstm_cell(
@@ -126,6 +125,6 @@ impl Backend for CpuBackend {
         c: &Tensor,
         w: &CellWeights<Tensor>,
     ) -> LstmStep<Tensor> {
-        lstm_cell::lstm_step(x, h, c, w)
+        ops::lstm_step(x, h, c, w)
     }
 }

@@ -7,52 +7,13 @@
 
 mod cpu;
 
+/// The cell types live with their CPU specification in [`crate::ops::cells`].
+pub use crate::ops::cells::{CellWeights, GruStep, LstmStep};
 pub use cpu::CpuBackend;
 
 use crate::ops::Activation;
 use crate::tensor::Tensor;
 use crate::Result;
-
-/// The four tensors of a recurrent cell, PyTorch layout: gates stacked along rows
-/// (RNN: 1 gate, GRU: r|z|n, LSTM: i|f|g|o).
-#[derive(Clone, Debug)]
-pub struct CellWeights<T> {
-    /// [gates·H, input]
-    pub w_ih: T,
-    /// [gates·H, H]
-    pub w_hh: T,
-    /// [gates·H]
-    pub b_ih: T,
-    /// [gates·H]
-    pub b_hh: T,
-}
-
-/// One GRU step: the new state and the gates that made it, each [batch, H].
-#[derive(Clone, Debug)]
-pub struct GruStep<T> {
-    pub h: T,
-    /// reset gate r
-    pub r: T,
-    /// update gate z
-    pub z: T,
-    /// candidate state n
-    pub n: T,
-}
-
-/// One LSTM step: hidden and cell state and the four gates, each [batch, H].
-#[derive(Clone, Debug)]
-pub struct LstmStep<T> {
-    pub h: T,
-    pub c: T,
-    /// input gate i
-    pub i: T,
-    /// forget gate f
-    pub f: T,
-    /// cell candidate g
-    pub g: T,
-    /// output gate o
-    pub o: T,
-}
 
 /// Output of scaled dot-product attention on a backend.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 use super::{
     annotate_step, length_penalty, log_softmax, top_k, DecodeEvent, DecodeOptions, Translation,
 };
-use crate::models::Seq2Seq;
+use crate::seq2seq::Seq2Seq;
 use crate::tokenizer::{BOS, EOS};
 use crate::trace::{BeamNode, BeamTree, StepTrace};
 use crate::Result;

@@ -9,7 +9,7 @@ pub use greedy::greedy;
 
 use serde::{Deserialize, Serialize};
 
-use crate::models::Seq2Seq;
+use crate::seq2seq::Seq2Seq;
 use crate::tokenizer::EOS;
 use crate::trace::{BeamTree, EncoderTrace, StepTrace};
 use crate::{Error, Result};

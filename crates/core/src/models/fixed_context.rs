@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{read_rows, Encoded, ModelStep, Seq2Seq};
+use super::read_rows;
 use crate::backend::Backend;
 use crate::layers::{CellKind, CellState, Embedding, Linear, Recurrent};
+use crate::seq2seq::{Encoded, ModelStep, Seq2Seq};
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
 use crate::Result;

@@ -19,12 +19,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{read_rows, Encoded, ModelStep, Seq2Seq};
+use super::read_rows;
 use crate::backend::Backend;
 use crate::layers::{
     BahdanauAttention, Bidirectional, CellKind, CellState, Embedding, Linear, Recurrent,
 };
 use crate::ops::Activation;
+use crate::seq2seq::{Encoded, ModelStep, Seq2Seq};
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
 use crate::Result;

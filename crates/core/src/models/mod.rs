@@ -18,53 +18,14 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::decoding::{self, DecodeEvent, DecodeOptions, Translation};
 use crate::layers::CellKind;
-use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;
 use crate::{Error, Result};
 
+/// The trait every family implements lives in [`crate::seq2seq`] (decoding needs it, not the models).
+pub use crate::seq2seq::{Encoded, ModelStep, Seq2Seq};
 pub use fixed_context::{FixedContextModel, RecurrentConfig};
 pub use gru_attention::{AttentionConfig, GruAttentionModel};
 pub use transformer::{TransformerConfig, TransformerModel};
-
-/// What `encode` hands to the decoder.
-pub struct Encoded<M, S> {
-    /// What every decoder step reads (context c, annotations, cross-attention keys/values).
-    pub memory: M,
-    /// The decoder's initial state.
-    pub state: S,
-    pub trace: EncoderTrace,
-}
-
-/// What one decoder step produced.
-pub struct ModelStep<S> {
-    /// Unnormalised scores over the target vocabulary.
-    pub logits: Vec<f32>,
-    pub state: S,
-    /// The step's trace (the decoder fills in the chosen token and top-k).
-    pub trace: StepTrace,
-}
-
-/// An encoder–decoder that can be decoded one token at a time.
-#[allow(async_fn_in_trait)]
-pub trait Seq2Seq {
-    type Memory;
-    type State: Clone;
-
-    fn source_vocab(&self) -> usize;
-    fn target_vocab(&self) -> usize;
-
-    /// src: source ids ending with EOS.
-    async fn encode(&self, src: &[u32], trace: bool) -> Result<Encoded<Self::Memory, Self::State>>;
-
-    /// One decoder step from the previous token (BOS at the start).
-    async fn step(
-        &self,
-        memory: &Self::Memory,
-        state: &Self::State,
-        prev: u32,
-        trace: bool,
-    ) -> Result<ModelStep<Self::State>>;
-}
 
 /// The architecture half of a model's config.json, tagged by family.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

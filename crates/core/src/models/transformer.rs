@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Encoded, ModelConfig, ModelStep, Seq2Seq};
+use super::ModelConfig;
 use crate::backend::Backend;
 use crate::layers::positions::sinusoidal;
 use crate::layers::transformer_layers::KvCache;
@@ -22,6 +22,7 @@ use crate::layers::{
     Embedding, LayerNorm, Linear, TransformerDecoderLayer, TransformerEncoderLayer,
 };
 use crate::ops::Activation;
+use crate::seq2seq::{Encoded, ModelStep, Seq2Seq};
 use crate::tensor::Tensor;
 use crate::trace::{EncoderTrace, StepTrace};
 use crate::weights::Weights;

@@ -27,8 +27,8 @@ use crate::backend::Backend;
 use crate::layers::layer_norm::LayerNorm;
 use crate::layers::multi_head_attention::MultiHeadAttention;
 use crate::layers::transformer_layers::KvCache;
-use crate::models::Seq2Seq;
 use crate::ops::softmax_in_place;
+use crate::seq2seq::Seq2Seq;
 use crate::{Error, Result};
 
 /// One head's part of the attention of one query position.

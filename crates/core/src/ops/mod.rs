@@ -3,6 +3,7 @@
 
 pub mod activation;
 mod attention;
+pub mod cells;
 mod elementwise;
 pub mod flash_trace;
 mod matmul;
@@ -11,6 +12,7 @@ mod softmax;
 
 pub use activation::{gelu, relu, sigmoid, tanh, Activation};
 pub use attention::{additive_attention, scaled_dot_product_attention, AttentionOutput};
+pub use cells::{gru_step, lstm_step, rnn_step, CellWeights, GruStep, LstmStep};
 pub use elementwise::{add, add_row, concat_cols, embedding, mul, scale, slice_cols, slice_rows};
 pub use matmul::{linear, matmul, matmul_bt, matmul_naive};
 pub use norm::layer_norm;
