@@ -56,7 +56,10 @@ fn fd(values: &[f64], f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
 fn assert_close(what: &str, analytic: &[f64], numeric: &[f64]) {
     let c = compare(analytic, numeric);
     println!("{what}: {c}");
-    assert!(c.scale > 0.0, "{what}: the numeric gradient is all zeros (nothing tested)");
+    assert!(
+        c.scale > 0.0,
+        "{what}: the numeric gradient is all zeros (nothing tested)"
+    );
     assert!(c.within(TOL), "{what}: {c}");
 }
 
@@ -83,7 +86,11 @@ fn linear_backward() {
     let loss = |l: &Linear, x: &Mat| dot(&l.forward(x).data, &w.data);
     let mut g = Grads::new();
     let dx = l.backward(&x, &w, &mut g);
-    assert_close("linear dx", &dx.data, &fd(&x.data, |v| loss(&l, &Mat::new(3, 5, v.to_vec()))));
+    assert_close(
+        "linear dx",
+        &dx.data,
+        &fd(&x.data, |v| loss(&l, &Mat::new(3, 5, v.to_vec()))),
+    );
     let num_w = fd(&l.weight.data, |v| {
         let mut m = l.clone();
         m.weight.data = v.to_vec();
@@ -116,7 +123,11 @@ fn embedding_and_positions_backward() {
         t.table.data = v.to_vec();
         loss(&t)
     });
-    assert_close("embedding (√D·e + PE) d table", grad(&g, "emb.weight"), &num);
+    assert_close(
+        "embedding (√D·e + PE) d table",
+        grad(&g, "emb.weight"),
+        &num,
+    );
     // ∂L/∂e_j is √D · w_j.
     let scale = 6f64.sqrt();
     let expect: Vec<f64> = w.data.iter().map(|v| v * scale).collect();
@@ -126,8 +137,16 @@ fn embedding_and_positions_backward() {
 #[test]
 fn activations_softmax_and_loss() {
     let r = &mut rng(3);
-    for act in [Activation::Tanh, Activation::Sigmoid, Activation::Gelu, Activation::Relu] {
-        let xs: Vec<f64> = rand_vec(r, 9, 3.0).into_iter().filter(|x| x.abs() > 1e-3).collect();
+    for act in [
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Gelu,
+        Activation::Relu,
+    ] {
+        let xs: Vec<f64> = rand_vec(r, 9, 3.0)
+            .into_iter()
+            .filter(|x| x.abs() > 1e-3)
+            .collect();
         let analytic: Vec<f64> = xs.iter().map(|&x| activation::derivative(act, x)).collect();
         let numeric: Vec<f64> = xs
             .iter()
@@ -164,7 +183,11 @@ fn layer_norm_backward() {
     let loss = |l: &LayerNorm, x: &Mat| dot(&l.forward(x).data, &w.data);
     let mut g = Grads::new();
     let dx = ln.backward(&x, &w, &mut g);
-    assert_close("layer norm dx", &dx.data, &fd(&x.data, |v| loss(&ln, &Mat::new(3, 8, v.to_vec()))));
+    assert_close(
+        "layer norm dx",
+        &dx.data,
+        &fd(&x.data, |v| loss(&ln, &Mat::new(3, 8, v.to_vec()))),
+    );
     let num_w = fd(&ln.weight, |v| {
         let mut l = ln.clone();
         l.weight = v.to_vec();
@@ -179,7 +202,14 @@ fn layer_norm_backward() {
     assert_close("layer norm db", grad(&g, "ln.bias"), &num_b);
 }
 
-fn cell(r: &mut StdRng, kind: CellKind, prefix: &str, suffix: &str, input: usize, hidden: usize) -> Cell {
+fn cell(
+    r: &mut StdRng,
+    kind: CellKind,
+    prefix: &str,
+    suffix: &str,
+    input: usize,
+    hidden: usize,
+) -> Cell {
     let rows = kind.gates() * hidden;
     Cell {
         kind,
@@ -217,7 +247,11 @@ fn check_cell_params(what: &str, c: &Cell, g: &Grads, loss: &dyn Fn(&Cell) -> f6
             }
             loss(&c2)
         });
-        assert_close(&format!("{what} d{tensor}"), grad(g, &c.params.name(tensor)), &num);
+        assert_close(
+            &format!("{what} d{tensor}"),
+            grad(g, &c.params.name(tensor)),
+            &num,
+        );
     }
 }
 
@@ -230,12 +264,20 @@ fn random_state(r: &mut StdRng, kind: CellKind, hidden: usize) -> State {
 
 /// L = w_h · h' (+ w_c · c') of one step.
 fn state_dot(s: &State, w: &State) -> f64 {
-    dot(&s.h, &w.h) + s.c.as_ref().zip(w.c.as_ref()).map_or(0.0, |(a, b)| dot(a, b))
+    dot(&s.h, &w.h)
+        + s.c
+            .as_ref()
+            .zip(w.c.as_ref())
+            .map_or(0.0, |(a, b)| dot(a, b))
 }
 
 #[test]
 fn rnn_gru_lstm_cell_steps() {
-    for (seed, kind) in [(10, CellKind::Rnn), (11, CellKind::Gru), (12, CellKind::Lstm)] {
+    for (seed, kind) in [
+        (10, CellKind::Rnn),
+        (11, CellKind::Gru),
+        (12, CellKind::Lstm),
+    ] {
         let r = &mut rng(seed);
         let (input, hidden) = (5, 4);
         let c = cell(r, kind, "rnn", "l0", input, hidden);
@@ -247,10 +289,28 @@ fn rnn_gru_lstm_cell_steps() {
         let (dx, ds) = c.step_backward(&x, &s, &w, &mut g);
         let what = format!("{kind:?} cell");
         assert_close(&format!("{what} dx"), &dx, &fd(&x, |v| loss(&c, v, &s)));
-        let num_h = fd(&s.h, |v| loss(&c, &x, &State { h: v.to_vec(), c: s.c.clone() }));
+        let num_h = fd(&s.h, |v| {
+            loss(
+                &c,
+                &x,
+                &State {
+                    h: v.to_vec(),
+                    c: s.c.clone(),
+                },
+            )
+        });
         assert_close(&format!("{what} dh"), &ds.h, &num_h);
         if let (Some(c0), Some(dc)) = (&s.c, &ds.c) {
-            let num_c = fd(c0, |v| loss(&c, &x, &State { h: s.h.clone(), c: Some(v.to_vec()) }));
+            let num_c = fd(c0, |v| {
+                loss(
+                    &c,
+                    &x,
+                    &State {
+                        h: s.h.clone(),
+                        c: Some(v.to_vec()),
+                    },
+                )
+            });
             assert_close(&format!("{what} dc"), dc, &num_c);
         }
         check_cell_params(&what, &c, &g, &|c2| loss(c2, &x, &s));
@@ -261,7 +321,11 @@ fn rnn_gru_lstm_cell_steps() {
 /// adding δ to h_t in the middle of the unrolled forward pass.
 #[test]
 fn backpropagation_through_time() {
-    for (seed, kind) in [(20, CellKind::Rnn), (21, CellKind::Gru), (22, CellKind::Lstm)] {
+    for (seed, kind) in [
+        (20, CellKind::Rnn),
+        (21, CellKind::Gru),
+        (22, CellKind::Lstm),
+    ] {
         let r = &mut rng(seed);
         let (input, hidden, steps) = (3, 4, 5);
         let c = cell(r, kind, "enc", "l0", input, hidden);
@@ -293,13 +357,27 @@ fn backpropagation_through_time() {
             loss(&c, &xs2, &init, None)
         });
         assert_close(&format!("{what} dx"), &b.dxs.concat(), &num_x);
-        let num_h0 = fd(&init.h, |v| loss(&c, &xs, &State { h: v.to_vec(), c: init.c.clone() }, None));
+        let num_h0 = fd(&init.h, |v| {
+            loss(
+                &c,
+                &xs,
+                &State {
+                    h: v.to_vec(),
+                    c: init.c.clone(),
+                },
+                None,
+            )
+        });
         assert_close(&format!("{what} d h_init"), &b.d_init.h, &num_h0);
         let num_ht: Vec<f64> = (0..steps)
             .flat_map(|t| (0..hidden).map(move |k| (t, k)))
             .map(|(t, k)| central_difference(H, |d| loss(&c, &xs, &init, Some((t, k, d)))))
             .collect();
-        assert_close(&format!("{what} total ∂L/∂h_t"), &b.dh_total.concat(), &num_ht);
+        assert_close(
+            &format!("{what} total ∂L/∂h_t"),
+            &b.dh_total.concat(),
+            &num_ht,
+        );
         check_cell_params(&what, &c, &g, &|c2| loss(c2, &xs, &init, None));
     }
 }
@@ -325,14 +403,29 @@ fn bidirectional_backward() {
     let mut g = Grads::new();
     let b = bi.backward_pass(&xs, &pass, &w, &wf, &wb, &mut g);
     let num = fd(&xs.concat(), |v| {
-        loss(&bi, &v.chunks(input).map(<[f64]>::to_vec).collect::<Vec<_>>())
+        loss(
+            &bi,
+            &v.chunks(input).map(<[f64]>::to_vec).collect::<Vec<_>>(),
+        )
     });
     assert_close("bidirectional dx", &b.dxs.concat(), &num);
     check_cell_params("bidirectional →", &bi.forward, &g, &|c| {
-        loss(&Bidirectional { forward: c.clone(), backward: bi.backward.clone() }, &xs)
+        loss(
+            &Bidirectional {
+                forward: c.clone(),
+                backward: bi.backward.clone(),
+            },
+            &xs,
+        )
     });
     check_cell_params("bidirectional ←", &bi.backward, &g, &|c| {
-        loss(&Bidirectional { forward: bi.forward.clone(), backward: c.clone() }, &xs)
+        loss(
+            &Bidirectional {
+                forward: bi.forward.clone(),
+                backward: c.clone(),
+            },
+            &xs,
+        )
     });
 }
 
@@ -350,14 +443,24 @@ fn additive_attention_backward() {
     let keys = rand_mat(r, len, a, 1.0);
     let ann = rand_mat(r, len, dim, 1.0);
     let w = rand_vec(r, dim, 1.0);
-    let loss = |att: &Bahdanau, s: &[f64], keys: &Mat, ann: &Mat| dot(&att.attend(s, keys, ann).context, &w);
+    let loss = |att: &Bahdanau, s: &[f64], keys: &Mat, ann: &Mat| {
+        dot(&att.attend(s, keys, ann).context, &w)
+    };
     let out = att.attend(&s, &keys, &ann);
     let mut g = Grads::new();
     let b = att.attend_backward(&s, &keys, &ann, &out.alpha, &w, &mut g);
-    assert_close("additive attention ds", &b.ds, &fd(&s, |v| loss(&att, v, &keys, &ann)));
-    let num_k = fd(&keys.data, |v| loss(&att, &s, &Mat::new(len, a, v.to_vec()), &ann));
+    assert_close(
+        "additive attention ds",
+        &b.ds,
+        &fd(&s, |v| loss(&att, v, &keys, &ann)),
+    );
+    let num_k = fd(&keys.data, |v| {
+        loss(&att, &s, &Mat::new(len, a, v.to_vec()), &ann)
+    });
     assert_close("additive attention d keys", &b.d_keys.data, &num_k);
-    let num_h = fd(&ann.data, |v| loss(&att, &s, &keys, &Mat::new(len, dim, v.to_vec())));
+    let num_h = fd(&ann.data, |v| {
+        loss(&att, &s, &keys, &Mat::new(len, dim, v.to_vec()))
+    });
     assert_close("additive attention d annotations", &b.d_values.data, &num_h);
     let num_v = fd(&att.v, |v| {
         let mut a2 = att.clone();
@@ -370,7 +473,11 @@ fn additive_attention_backward() {
         a2.query.weight.data = v.to_vec();
         loss(&a2, &s, &keys, &ann)
     });
-    assert_close("additive attention dW_q", grad(&g, "att.query.weight"), &num_q);
+    assert_close(
+        "additive attention dW_q",
+        grad(&g, "att.query.weight"),
+        &num_q,
+    );
 }
 
 #[test]
@@ -382,13 +489,27 @@ fn scaled_dot_product_attention_backward() {
         let k = rand_mat(r, tk, width, 1.0);
         let v = rand_mat(r, tk, width, 1.0);
         let w = rand_mat(r, tq, width, 1.0);
-        let loss = |q: &Mat, k: &Mat, v: &Mat| dot(&attention::forward(q, k, v, heads, causal).0.data, &w.data);
+        let loss = |q: &Mat, k: &Mat, v: &Mat| {
+            dot(&attention::forward(q, k, v, heads, causal).0.data, &w.data)
+        };
         let (_, weights) = attention::forward(&q, &k, &v, heads, causal);
         let (dq, dk, dv) = attention::backward(&q, &k, &v, heads, &weights, &w);
         let what = format!("attention (causal {causal}, Tq {tq}, Tk {tk})");
-        assert_close(&format!("{what} dq"), &dq.data, &fd(&q.data, |x| loss(&Mat::new(tq, width, x.to_vec()), &k, &v)));
-        assert_close(&format!("{what} dk"), &dk.data, &fd(&k.data, |x| loss(&q, &Mat::new(tk, width, x.to_vec()), &v)));
-        assert_close(&format!("{what} dv"), &dv.data, &fd(&v.data, |x| loss(&q, &k, &Mat::new(tk, width, x.to_vec()))));
+        assert_close(
+            &format!("{what} dq"),
+            &dq.data,
+            &fd(&q.data, |x| loss(&Mat::new(tq, width, x.to_vec()), &k, &v)),
+        );
+        assert_close(
+            &format!("{what} dk"),
+            &dk.data,
+            &fd(&k.data, |x| loss(&q, &Mat::new(tk, width, x.to_vec()), &v)),
+        );
+        assert_close(
+            &format!("{what} dv"),
+            &dv.data,
+            &fd(&v.data, |x| loss(&q, &k, &Mat::new(tk, width, x.to_vec()))),
+        );
     }
 }
 
@@ -410,12 +531,22 @@ fn multi_head_attention_backward() {
     let x = rand_mat(r, tq, dim, 1.0);
     let mem = rand_mat(r, tk, dim, 1.0);
     let w = rand_mat(r, tq, dim, 1.0);
-    let loss = |m: &MultiHeadAttention, x: &Mat, mem: &Mat| dot(&m.forward(x, mem, false).out.data, &w.data);
+    let loss = |m: &MultiHeadAttention, x: &Mat, mem: &Mat| {
+        dot(&m.forward(x, mem, false).out.data, &w.data)
+    };
     let pass = m.forward(&x, &mem, false);
     let mut g = Grads::new();
     let (dx, dm) = m.backward(&x, &mem, &pass, &w, &mut g);
-    assert_close("mha dx", &dx.data, &fd(&x.data, |v| loss(&m, &Mat::new(tq, dim, v.to_vec()), &mem)));
-    assert_close("mha d memory", &dm.data, &fd(&mem.data, |v| loss(&m, &x, &Mat::new(tk, dim, v.to_vec()))));
+    assert_close(
+        "mha dx",
+        &dx.data,
+        &fd(&x.data, |v| loss(&m, &Mat::new(tq, dim, v.to_vec()), &mem)),
+    );
+    assert_close(
+        "mha d memory",
+        &dm.data,
+        &fd(&mem.data, |v| loss(&m, &x, &Mat::new(tk, dim, v.to_vec()))),
+    );
     for name in ["q_proj", "k_proj", "v_proj", "out_proj"] {
         let pick = |m: &MultiHeadAttention| -> Linear {
             match name {
@@ -438,13 +569,21 @@ fn multi_head_attention_backward() {
             set(&mut m2, l);
             loss(&m2, &x, &mem)
         });
-        assert_close(&format!("mha d {name}.weight"), grad(&g, &format!("mha.{name}.weight")), &num);
+        assert_close(
+            &format!("mha d {name}.weight"),
+            grad(&g, &format!("mha.{name}.weight")),
+            &num,
+        );
     }
 }
 
 #[test]
 fn feed_forward_backward() {
-    for (seed, act) in [(70, Activation::Gelu), (71, Activation::Relu), (72, Activation::Tanh)] {
+    for (seed, act) in [
+        (70, Activation::Gelu),
+        (71, Activation::Relu),
+        (72, Activation::Tanh),
+    ] {
         let r = &mut rng(seed);
         let f = FeedForward {
             fc1: linear(r, "ffn.fc1", 4, 7, true),
@@ -456,14 +595,20 @@ fn feed_forward_backward() {
         let pass = f.forward(&x);
         let mut g = Grads::new();
         let dx = f.backward(&x, &pass, &w, &mut g);
-        let num = fd(&x.data, |v| dot(&f.forward(&Mat::new(3, 4, v.to_vec())).out.data, &w.data));
+        let num = fd(&x.data, |v| {
+            dot(&f.forward(&Mat::new(3, 4, v.to_vec())).out.data, &w.data)
+        });
         assert_close(&format!("ffn ({act:?}) dx"), &dx.data, &num);
         let num_w = fd(&f.fc1.weight.data, |v| {
             let mut f2 = f.clone();
             f2.fc1.weight.data = v.to_vec();
             dot(&f2.forward(&x).out.data, &w.data)
         });
-        assert_close(&format!("ffn ({act:?}) d fc1.weight"), grad(&g, "ffn.fc1.weight"), &num_w);
+        assert_close(
+            &format!("ffn ({act:?}) d fc1.weight"),
+            grad(&g, "ffn.fc1.weight"),
+            &num_w,
+        );
     }
 }
 
@@ -494,14 +639,23 @@ fn transformer_layers_backward() {
     let w = rand_mat(r, s, dim, 1.0);
     let mut g = Grads::new();
     let dx = enc.backward(&enc.forward(&x), &w, &mut g);
-    let num = fd(&x.data, |v| dot(&enc.forward(&Mat::new(s, dim, v.to_vec())).out.data, &w.data));
+    let num = fd(&x.data, |v| {
+        dot(
+            &enc.forward(&Mat::new(s, dim, v.to_vec())).out.data,
+            &w.data,
+        )
+    });
     assert_close("encoder layer dx", &dx.data, &num);
     let num_n = fd(&enc.norm1.weight, |v| {
         let mut e = enc.clone();
         e.norm1.weight = v.to_vec();
         dot(&e.forward(&x).out.data, &w.data)
     });
-    assert_close("encoder layer d norm1.weight", grad(&g, "e.norm1.weight"), &num_n);
+    assert_close(
+        "encoder layer d norm1.weight",
+        grad(&g, "e.norm1.weight"),
+        &num_n,
+    );
 
     let dec = DecoderLayer {
         norm1: norm(r, "d.norm1", dim),
@@ -524,14 +678,26 @@ fn transformer_layers_backward() {
     };
     let mut g = Grads::new();
     let (dy, dm) = dec.backward(&dec.forward(&y, &x), &x, &wy, Some(&wc), &mut g);
-    assert_close("decoder layer dy", &dy.data, &fd(&y.data, |v| loss(&dec, &Mat::new(t, dim, v.to_vec()), &x)));
-    assert_close("decoder layer d memory", &dm.data, &fd(&x.data, |v| loss(&dec, &y, &Mat::new(s, dim, v.to_vec()))));
+    assert_close(
+        "decoder layer dy",
+        &dy.data,
+        &fd(&y.data, |v| loss(&dec, &Mat::new(t, dim, v.to_vec()), &x)),
+    );
+    assert_close(
+        "decoder layer d memory",
+        &dm.data,
+        &fd(&x.data, |v| loss(&dec, &y, &Mat::new(s, dim, v.to_vec()))),
+    );
     let num_c = fd(&dec.cross_attn.k_proj.weight.data, |v| {
         let mut d = dec.clone();
         d.cross_attn.k_proj.weight.data = v.to_vec();
         loss(&d, &y, &x)
     });
-    assert_close("decoder layer d cross_attn.k_proj.weight", grad(&g, "d.cross_attn.k_proj.weight"), &num_c);
+    assert_close(
+        "decoder layer d cross_attn.k_proj.weight",
+        grad(&g, "d.cross_attn.k_proj.weight"),
+        &num_c,
+    );
 }
 
 /// The check can fail: a gradient off by 1% in one entry is caught.
