@@ -8,6 +8,7 @@
 //!   absolute ≤ 1e-9 for a tensor whose gradient is itself ~1e-5 (the finite differences' floor);
 //! - ‖∂c/∂e_j‖ (the encoder's c, or the decoder's context at step 2) against the Jacobian by
 //!   finite differences, same bound.
+//!
 //! `cargo test -p seq2seq-core --test grad_families -- --nocapture` prints every number.
 
 use rand::rngs::StdRng;

@@ -67,21 +67,23 @@ use crate::backend::CpuBackend;
 use crate::models::AnyModel;
 use crate::Result;
 
-/// Any family's backward pass, built from a loaded model.
+/// Any family's backward pass, built from a loaded model (boxed: the variants differ in size).
 #[derive(Clone, Debug)]
 pub enum GradModel {
-    FixedContext(FixedContextGrad),
-    GruAttn(GruAttentionGrad),
-    Transformer(TransformerGrad),
+    FixedContext(Box<FixedContextGrad>),
+    GruAttn(Box<GruAttentionGrad>),
+    Transformer(Box<TransformerGrad>),
 }
 
 impl GradModel {
     /// Copies the weights of `model` (f32 → f64).
     pub fn from_model(model: &AnyModel<CpuBackend>) -> Self {
         match model {
-            AnyModel::FixedContext(m) => Self::FixedContext(FixedContextGrad::from_model(m)),
-            AnyModel::GruAttn(m) => Self::GruAttn(GruAttentionGrad::from_model(m)),
-            AnyModel::Transformer(m) => Self::Transformer(TransformerGrad::from_model(m)),
+            AnyModel::FixedContext(m) => {
+                Self::FixedContext(Box::new(FixedContextGrad::from_model(m)))
+            }
+            AnyModel::GruAttn(m) => Self::GruAttn(Box::new(GruAttentionGrad::from_model(m))),
+            AnyModel::Transformer(m) => Self::Transformer(Box::new(TransformerGrad::from_model(m))),
         }
     }
 
