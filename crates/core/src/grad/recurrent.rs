@@ -203,11 +203,6 @@ impl Cell {
             dh_total,
         }
     }
-
-    /// A zero cotangent for this cell's state.
-    pub fn zero_cotangent(&self) -> State {
-        self.zero_state()
-    }
 }
 
 fn lstm_c(s: &State) -> &[f64] {
