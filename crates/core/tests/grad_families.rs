@@ -16,9 +16,12 @@ use rand::{Rng, SeedableRng};
 use seq2seq_core::backend::CpuBackend;
 use seq2seq_core::demo::{small_config, FAMILIES};
 use seq2seq_core::grad::check::{central_difference, compare, Comparison};
+use seq2seq_core::grad::loss::mean_cross_entropy;
 use seq2seq_core::grad::mat::norm;
+use seq2seq_core::grad::mat::Mat;
 use seq2seq_core::grad::memory::teacher_forcing;
-use seq2seq_core::grad::GradModel;
+use seq2seq_core::grad::positions::embed;
+use seq2seq_core::grad::{GradModel, TransformerGrad};
 use seq2seq_core::models::{AnyModel, Seq2Seq};
 use seq2seq_core::tokenizer::{BOS, EOS};
 use seq2seq_core::weights::Weights;
@@ -357,4 +360,46 @@ fn bad_input_is_an_error() {
             "{family}: prefix id"
         );
     }
+}
+
+/// The transformer's ‖∂L/∂h_t‖ (h_t the encoder's output row t, the memory) against finite
+/// differences of the loss with the memory nudged; the recurrent families' ‖∂L/∂h_t‖ are the
+/// total ∂L/∂h_t of backpropagation through time, checked in `grad_ops.rs` and against candle.
+#[test]
+fn transformer_memory_gradient_matches_finite_differences() {
+    let model = GradModel::from_model(&core_model("transformer"));
+    let GradModel::Transformer(t) = &model else {
+        panic!("a transformer")
+    };
+    let g = model.loss_gradients(&SRC, &TGT).expect("gradients");
+    let (tgt_in, tgt_out) = teacher_forcing(&TGT);
+    let memory = t.forward(&SRC, &tgt_in).expect("forward").memory;
+    let loss_from = |t: &TransformerGrad, memory: &Mat| {
+        let (mut y, _) = embed(&t.tgt_embed, &tgt_in, 0);
+        for layer in &t.decoder {
+            y = layer.forward(&y, memory).out;
+        }
+        let logits = t.out.forward(&t.decoder_norm.forward(&y));
+        mean_cross_entropy(&logits.to_rows(), &tgt_out).0
+    };
+    let numeric: Vec<f64> = (0..memory.rows)
+        .map(|row| {
+            let d: Vec<f64> = (0..memory.cols)
+                .map(|k| {
+                    central_difference(H, |d| {
+                        let mut m = memory.clone();
+                        m.row_mut(row)[k] += d;
+                        loss_from(t, &m)
+                    })
+                })
+                .collect();
+            norm(&d)
+        })
+        .collect();
+    report(
+        "transformer",
+        "‖∂L/∂h_t‖ vs finite differences",
+        compare(&g.hidden, &numeric),
+        TOL,
+    );
 }

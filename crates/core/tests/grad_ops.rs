@@ -409,6 +409,38 @@ fn bidirectional_backward() {
         )
     });
     assert_close("bidirectional dx", &b.dxs.concat(), &num);
+    // The total ∂L/∂h→_t and ∂L/∂h←_t: δ added to one state in the middle of either recurrence.
+    let nudged = |dir: usize, t0: usize, k: usize, d: f64| {
+        let mut run = |cell: &Cell, order: Vec<usize>, this: usize| {
+            let mut s = cell.zero_state();
+            let mut hs = vec![Vec::new(); steps];
+            for t in order {
+                s = cell.step(&xs[t], &s);
+                if this == dir && t == t0 {
+                    s.h[k] += d;
+                }
+                hs[t] = s.h.clone();
+            }
+            hs
+        };
+        let f = run(&bi.forward, (0..steps).collect(), 0);
+        let b = run(&bi.backward, (0..steps).rev().collect(), 1);
+        let ann: Vec<f64> = (0..steps)
+            .flat_map(|t| [f[t].clone(), b[t].clone()].concat())
+            .collect();
+        dot(&ann, &w.data) + dot(&f[steps - 1], &wf) + dot(&b[0], &wb)
+    };
+    for (dir, analytic, name) in [(0, &b.dh_fwd, "→"), (1, &b.dh_bwd, "←")] {
+        let num: Vec<f64> = (0..steps)
+            .flat_map(|t| (0..hidden).map(move |k| (t, k)))
+            .map(|(t, k)| central_difference(H, |d| nudged(dir, t, k, d)))
+            .collect();
+        assert_close(
+            &format!("bidirectional total ∂L/∂h{name}_t"),
+            &analytic.concat(),
+            &num,
+        );
+    }
     check_cell_params("bidirectional →", &bi.forward, &g, &|c| {
         loss(
             &Bidirectional {
