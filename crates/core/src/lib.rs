@@ -12,11 +12,13 @@
 //! - [`models`]: the five families; [`decoding`]: greedy and beam search; [`trace`]: what the UI shows
 //! - [`weights`]: safetensors in and out; [`translator`]: tokenizers + model from files
 //! - [`demo`]: randomly initialised models for tests and the smoke-test page
+//! - [`fixtures`]: seeded example tensors and `max_diff`, shared by tests, benchmarks and views
 
 pub mod backend;
 pub mod decoding;
 pub mod demo;
 pub mod error;
+pub mod fixtures;
 pub mod grad;
 pub mod layers;
 pub mod models;

@@ -1,5 +1,5 @@
 //! Tokenizer tests on the committed fixtures (built by `seq2seq-train prepare --en-vocab 1000
-//! --min-char-count 3`) and, where `../shared/data` is present, on the whole training text.
+//! --min-char-count 3`) and on the whole training text (`data/tatoeba-cmn-eng/cmn-train.txt.gz`).
 
 use std::path::PathBuf;
 
@@ -29,20 +29,18 @@ fn encode(t: &Tokenizer, text: &str) -> Encoding {
         .unwrap_or_else(|e| panic!("{} cannot encode {text:?}: {e}", t.language()))
 }
 
-/// The training file, or `None` with a clear message when `../shared/data` is not there.
-fn training_text() -> Option<String> {
+/// The whole training text, committed in the repository (gzip).
+fn training_text() -> String {
+    use std::io::Read;
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/tatoeba-cmn-eng/cmn-train.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            eprintln!(
-                "SKIP: training text not found at {} ({e}); the round-trip test needs ../shared/data",
-                path.display()
-            );
-            None
-        }
-    }
+        .join("../../data/tatoeba-cmn-eng/cmn-train.txt.gz");
+    let file = std::fs::File::open(&path)
+        .unwrap_or_else(|e| panic!("the training text {}: {e}", path.display()));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    text
 }
 
 #[test]
@@ -67,7 +65,7 @@ fn fixtures_load_and_write_back_identically() {
 
 #[test]
 fn round_trips_the_training_text() {
-    let Some(text) = training_text() else { return };
+    let text = training_text();
     let (en, zh) = (en(), zh());
     let mut lines = 0;
     for line in text.lines() {

@@ -571,18 +571,4 @@ impl Gpu {
     pub async fn read(&self, t: &GpuTensor) -> GpuResult<Vec<f32>> {
         Ok(self.read_many(&[t]).await?.pop().unwrap_or_default())
     }
-
-    /// Read u32 values (top-k indices).
-    pub async fn read_u32(&self, t: &GpuTensor) -> GpuResult<Vec<u32>> {
-        let raw = self
-            .read_raw(&[(&t.buf.buffer, t.offset, t.bytes())])
-            .await?;
-        Ok(raw
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
-    }
 }

@@ -8,7 +8,6 @@ pub const SOFTMAX: &str = include_str!("../../../shaders/softmax.wgsl");
 pub const LAYER_NORM: &str = include_str!("../../../shaders/layer_norm.wgsl");
 pub const ELEMENTWISE: &str = include_str!("../../../shaders/elementwise.wgsl");
 pub const EMBEDDING: &str = include_str!("../../../shaders/embedding.wgsl");
-pub const TOPK: &str = include_str!("../../../shaders/topk.wgsl");
 pub const COPY_COLS: &str = include_str!("../../../shaders/copy_cols.wgsl");
 pub const ATTENTION_NAIVE: &str = include_str!("../../../shaders/attention_naive.wgsl");
 pub const FLASH_ATTENTION: &str = include_str!("../../../shaders/flash_attention.wgsl");
@@ -27,7 +26,6 @@ pub const ALL: &[(&str, &str)] = &[
     ("layer_norm.wgsl", LAYER_NORM),
     ("elementwise.wgsl", ELEMENTWISE),
     ("embedding.wgsl", EMBEDDING),
-    ("topk.wgsl", TOPK),
     ("copy_cols.wgsl", COPY_COLS),
     ("attention_naive.wgsl", ATTENTION_NAIVE),
     ("flash_attention.wgsl", FLASH_ATTENTION),

@@ -8,16 +8,11 @@
 
 mod common;
 
-use common::{block_on, check, gpu, random, rng, REQUIRE_GPU_VAR};
+use common::{block_on, check, gpu, own_context, random, rng, up};
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
 use seq2seq_gpu::kernels::{self, AttentionShape};
-use seq2seq_gpu::{ContextOptions, Gpu, GpuContext, GpuError, GpuTensor};
-
-fn up(g: &Gpu, t: &Tensor) -> GpuTensor {
-    g.upload("test input", t.shape().to_vec(), t.data())
-        .expect("upload")
-}
+use seq2seq_gpu::{ContextOptions, Gpu, GpuError};
 
 /// CPU output [B·Tq, H·d] and weights [B·H, Tq, Tk] for a batched problem, batch by batch.
 fn cpu_attention(q: &Tensor, k: &Tensor, v: &Tensor, s: AttentionShape) -> (Tensor, Tensor) {
@@ -183,16 +178,11 @@ fn naive_over_the_binding_limit_is_refused_while_flash_runs() {
         max_binding_bytes: Some(1 << 20),
         ..ContextOptions::default()
     };
-    let ctx = match block_on(GpuContext::new_with(&opts)) {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                std::env::var(REQUIRE_GPU_VAR).map_or(true, |v| v != "1"),
-                "no GPU adapter: {e}"
-            );
-            eprintln!("SKIPPED naive_over_the_binding_limit_is_refused_while_flash_runs: no GPU adapter ({e})");
-            return;
-        }
+    let Some(ctx) = own_context(
+        "naive_over_the_binding_limit_is_refused_while_flash_runs",
+        &opts,
+    ) else {
+        return;
     };
     let g = Gpu::new(ctx);
     let s = AttentionShape {

@@ -9,19 +9,14 @@
 
 mod common;
 
-use common::{block_on, check, gpu, ragged, random, rng};
+use common::{gpu, ragged, random, rng, up, Cases};
 use rand::Rng;
 use seq2seq_core::backend::CellWeights;
-use seq2seq_core::ops::{gru_step, lstm_step, rnn_step};
 use seq2seq_core::ops::{self, Activation};
+use seq2seq_core::ops::{gru_step, lstm_step, rnn_step};
 use seq2seq_core::tensor::Tensor;
 use seq2seq_gpu::kernels::{self, ElementwiseOp};
-use seq2seq_gpu::{Gpu, GpuTensor};
-
-fn up(g: &Gpu, t: &Tensor) -> GpuTensor {
-    g.upload("test input", t.shape().to_vec(), t.data())
-        .expect("upload")
-}
+use seq2seq_gpu::GpuTensor;
 
 fn matmul_tol(k: usize) -> f32 {
     1e-5 + 2e-6 * k as f32
@@ -51,7 +46,7 @@ fn matmul_tiled_matches_cpu_on_ragged_shapes() {
         return;
     };
     let mut r = rng(1);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     let mut shapes = triples(11);
     shapes.extend([(256, 200, 130), (129, 260, 513)]);
     for (i, &(m, n, k)) in shapes.iter().enumerate() {
@@ -68,18 +63,14 @@ fn matmul_tiled_matches_cpu_on_ragged_shapes() {
         };
         let c =
             kernels::matmul_tiled(&g, &up(&g, &a), &up(&g, &b), trans, None, None).expect("record");
-        cases.push((
+        cases.push(
             format!("matmul_tiled m={m} n={n} k={k} trans_b={trans}"),
             c,
             want,
-            k,
-        ));
+            matmul_tol(k),
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, k), got) in cases.iter().zip(outs) {
-        check(name, &got, want, matmul_tol(*k));
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -95,7 +86,7 @@ fn matmul_tiled_epilogue_matches_linear_and_activation() {
         Some(Activation::Relu),
         Some(Activation::Gelu),
     ];
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     for (i, &(m, n, k)) in triples(12).iter().enumerate() {
         let act = acts[i % acts.len()];
         let x = random(&mut r, &[m, k], 1.0);
@@ -105,13 +96,14 @@ fn matmul_tiled_epilogue_matches_linear_and_activation() {
         let want = act.map_or(lin.clone(), |a| a.map(&lin));
         let c = kernels::matmul_tiled(&g, &up(&g, &x), &up(&g, &w), true, Some(&up(&g, &b)), act)
             .expect("record");
-        cases.push((format!("linear+{act:?} m={m} n={n} k={k}"), c, want, k));
+        cases.push(
+            format!("linear+{act:?} m={m} n={n} k={k}"),
+            c,
+            want,
+            matmul_tol(k),
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, k), got) in cases.iter().zip(outs) {
-        check(name, &got, want, matmul_tol(*k));
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -120,7 +112,7 @@ fn matmul_naive_matches_cpu() {
         return;
     };
     let mut r = rng(3);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     for (i, &(m, n, k)) in triples(13).iter().enumerate() {
         let a = random(&mut r, &[m, k], 1.0);
         let trans = i % 2 == 0;
@@ -134,18 +126,14 @@ fn matmul_naive_matches_cpu() {
             (b, want)
         };
         let c = kernels::matmul_naive(&g, &up(&g, &a), &up(&g, &b), trans).expect("record");
-        cases.push((
+        cases.push(
             format!("matmul_naive m={m} n={n} k={k} trans_b={trans}"),
             c,
             want,
-            k,
-        ));
+            matmul_tol(k),
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, k), got) in cases.iter().zip(outs) {
-        check(name, &got, want, matmul_tol(*k));
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -154,7 +142,7 @@ fn matvec_matches_linear_for_small_batches() {
         return;
     };
     let mut r = rng(4);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     let sizes = ragged(&mut r, 4);
     for (i, &n) in sizes.iter().enumerate() {
         for batch in [1, 2, 5, 8] {
@@ -171,12 +159,12 @@ fn matvec_matches_linear_for_small_batches() {
             let want = act.map_or(lin.clone(), |a| a.map(&lin));
             let y = kernels::matvec(&g, &up(&g, &x), &up(&g, &w), Some(&up(&g, &b)), act)
                 .expect("record");
-            cases.push((
+            cases.push(
                 format!("matvec batch={batch} n={n} k={k} act={act:?}"),
                 y,
                 want,
-                k,
-            ));
+                matmul_tol(k),
+            );
         }
     }
     // a vocabulary-sized projection
@@ -185,17 +173,13 @@ fn matvec_matches_linear_for_small_batches() {
         random(&mut r, &[5003, 512], 1.0),
     );
     let y = kernels::matvec(&g, &up(&g, &x), &up(&g, &w), None, None).expect("record");
-    cases.push((
-        "matvec 1×512 · 5003×512ᵀ".into(),
+    cases.push(
+        "matvec 1×512 · 5003×512ᵀ",
         y,
         ops::linear(&x, &w, None),
-        512,
-    ));
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, k), got) in cases.iter().zip(outs) {
-        check(name, &got, want, matmul_tol(*k));
-    }
+        matmul_tol(512),
+    );
+    cases.check(&g);
 }
 
 #[test]
@@ -204,7 +188,7 @@ fn softmax_and_layer_norm_match_cpu() {
         return;
     };
     let mut r = rng(5);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     let sizes = ragged(&mut r, 4);
     for (i, &rows) in sizes.iter().enumerate() {
         let cols = sizes[(i * 7 + 2) % sizes.len()] + if i % 4 == 0 { 1000 } else { 0 };
@@ -218,28 +202,24 @@ fn softmax_and_layer_norm_match_cpu() {
             }
         }
         let y = kernels::softmax_rows(&g, &up(&g, &x)).expect("record");
-        cases.push((
+        cases.push(
             format!("softmax {rows}×{cols}"),
             y,
             ops::softmax_rows(&x),
             2e-6f32,
-        ));
+        );
         let x = random(&mut r, &[rows, cols], 3.0);
         let (w, b) = (random(&mut r, &[cols], 1.0), random(&mut r, &[cols], 1.0));
         let y =
             kernels::layer_norm(&g, &up(&g, &x), &up(&g, &w), &up(&g, &b), 1e-5).expect("record");
-        cases.push((
+        cases.push(
             format!("layer_norm {rows}×{cols}"),
             y,
             ops::layer_norm(&x, &w, &b, 1e-5),
             2e-5,
-        ));
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, tol), got) in cases.iter().zip(outs) {
-        check(name, &got, want, *tol);
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -248,7 +228,7 @@ fn elementwise_ops_match_cpu() {
         return;
     };
     let mut r = rng(6);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     for (i, &n) in [1usize, 7, 255, 256, 257, 1000, 70_001].iter().enumerate() {
         let cols = [1, 7, 5, 16, 257, 10, 7][i];
         let rows = n / cols;
@@ -263,7 +243,12 @@ fn elementwise_ops_match_cpu() {
             Activation::Gelu,
         ] {
             let y = kernels::unary(&g, act, &ga).expect("record");
-            cases.push((format!("{act:?} [{rows},{cols}]"), y, act.map(&a)));
+            cases.push(
+                format!("{act:?} [{rows},{cols}]"),
+                y,
+                act.map(&a),
+                2e-6 * 12.0,
+            );
         }
         let ops_cases: [(ElementwiseOp, Tensor); 4] = [
             (ElementwiseOp::Add, ops::add(&a, &b)),
@@ -278,14 +263,10 @@ fn elementwise_ops_match_cpu() {
                 _ => Some(&gb),
             };
             let y = kernels::elementwise(&g, op, &ga, other).expect("record");
-            cases.push((format!("{op:?} [{rows},{cols}]"), y, want));
+            cases.push(format!("{op:?} [{rows},{cols}]"), y, want, 2e-6 * 12.0);
         }
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want), got) in cases.iter().zip(outs) {
-        check(name, &got, want, 2e-6 * 12.0);
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -294,18 +275,19 @@ fn embedding_copies_and_concat_are_exact() {
         return;
     };
     let mut r = rng(7);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     for &(vocab, d) in &[(1usize, 1usize), (17, 3), (64, 65), (1000, 67)] {
         let table = random(&mut r, &[vocab, d], 1.0);
         let ids: Vec<u32> = (0..r.random_range(1..40))
             .map(|_| r.random_range(0..vocab as u32))
             .collect();
         let y = kernels::embedding(&g, &up(&g, &table), &ids).expect("record");
-        cases.push((
+        cases.push(
             format!("embedding vocab={vocab} d={d} ids={}", ids.len()),
             y,
             ops::embedding(&table, &ids),
-        ));
+            0.0,
+        );
     }
     for rows in [1usize, 5, 67] {
         let parts: Vec<Tensor> = [1usize, 16, 3, 65]
@@ -314,64 +296,18 @@ fn embedding_copies_and_concat_are_exact() {
             .collect();
         let gparts: Vec<GpuTensor> = parts.iter().map(|p| up(&g, p)).collect();
         let y = kernels::concat_cols(&g, &gparts.iter().collect::<Vec<_>>()).expect("record");
-        cases.push((
+        cases.push(
             format!("concat_cols rows={rows}"),
             y,
             ops::concat_cols(&parts.iter().collect::<Vec<_>>()),
-        ));
+            0.0,
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want), got) in cases.iter().zip(outs) {
-        check(name, &got, want, 0.0);
-    }
+    cases.check(&g);
     // an id outside the vocabulary is an error, not a panic
     let table = up(&g, &random(&mut r, &[4, 2], 1.0));
     let err = kernels::embedding(&g, &table, &[1, 4]).expect_err("id 4 of 4");
     assert!(err.to_string().contains("outside a vocabulary"), "{err}");
-}
-
-#[test]
-fn topk_matches_cpu_order() {
-    let Some(g) = gpu("topk_matches_cpu_order") else {
-        return;
-    };
-    let mut r = rng(8);
-    for &(rows, cols, k) in &[
-        (1usize, 1usize, 1usize),
-        (3, 67, 5),
-        (2, 1000, 1),
-        (4, 5003, 10),
-        (1, 300, 64),
-    ] {
-        let mut x = random(&mut r, &[rows, cols], 1.0);
-        // ties: the lower index must come first
-        if cols > 10 {
-            x.data_mut()[7] = 5.0;
-            x.data_mut()[3] = 5.0;
-        }
-        let (idx, val) = kernels::topk(&g, &up(&g, &x), k).expect("record");
-        let got_idx = block_on(g.read_u32(&idx)).expect("read");
-        let got_val = block_on(g.read(&val)).expect("read");
-        for row in 0..rows {
-            let vals = x.row_slice(row);
-            let mut order: Vec<usize> = (0..cols).collect();
-            order.sort_by(|a, b| vals[*b].total_cmp(&vals[*a]).then(a.cmp(b)));
-            let want: Vec<u32> = order[..k].iter().map(|&i| i as u32).collect();
-            assert_eq!(
-                &got_idx[row * k..(row + 1) * k],
-                &want[..],
-                "topk rows={rows} cols={cols} k={k}, row {row}"
-            );
-            for (j, &i) in want.iter().enumerate() {
-                assert_eq!(
-                    got_val[row * k + j],
-                    vals[i as usize],
-                    "topk value row {row} rank {j}"
-                );
-            }
-        }
-    }
 }
 
 fn cell_weights(
@@ -395,7 +331,7 @@ fn fused_cells_match_core_steps() {
         return;
     };
     let mut r = rng(9);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     let sizes = ragged(&mut r, 2);
     for (i, &hidden) in sizes.iter().enumerate() {
         let input = sizes[(i * 5 + 1) % sizes.len()];
@@ -413,7 +349,7 @@ fn fused_cells_match_core_steps() {
             .map(|t| up(&g, t))
             .collect();
         let y = kernels::rnn_cell(&g, &gx, &gh, &gw[0], &gw[1], &gw[2], &gw[3]).expect("record");
-        cases.push((format!("rnn_cell {tag}"), y, rnn_step(&x, &h, &w), tol));
+        cases.push(format!("rnn_cell {tag}"), y, rnn_step(&x, &h, &w), tol);
 
         let w = cell_weights(&mut r, 3, input, hidden);
         let gw: Vec<GpuTensor> = [&w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh]
@@ -428,7 +364,7 @@ fn fused_cells_match_core_steps() {
             ("z", o.z, s.z),
             ("n", o.n, s.n),
         ] {
-            cases.push((format!("gru_cell {name} {tag}"), got, want, tol));
+            cases.push(format!("gru_cell {name} {tag}"), got, want, tol);
         }
 
         let w = cell_weights(&mut r, 4, input, hidden);
@@ -447,14 +383,10 @@ fn fused_cells_match_core_steps() {
             ("g", o.g, s.g),
             ("o", o.o, s.o),
         ] {
-            cases.push((format!("lstm_cell {name} {tag}"), got, want, tol));
+            cases.push(format!("lstm_cell {name} {tag}"), got, want, tol);
         }
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want, tol), got) in cases.iter().zip(outs) {
-        check(name, &got, want, *tol);
-    }
+    cases.check(&g);
 }
 
 #[test]
@@ -463,7 +395,7 @@ fn additive_attention_matches_cpu() {
         return;
     };
     let mut r = rng(10);
-    let mut cases = Vec::new();
+    let mut cases = Cases::default();
     for &(s, a, d) in &[
         (1usize, 1usize, 1usize),
         (5, 20, 48),
@@ -484,16 +416,18 @@ fn additive_attention_matches_cpu() {
         )
         .expect("record");
         let (want_ctx, want_alpha) = ops::additive_attention(&qp, &kp, &v, &values);
-        cases.push((format!("additive context S={s} A={a} D={d}"), ctx, want_ctx));
-        cases.push((
+        cases.push(
+            format!("additive context S={s} A={a} D={d}"),
+            ctx,
+            want_ctx,
+            2e-5,
+        );
+        cases.push(
             format!("additive alpha S={s} A={a} D={d}"),
             alpha,
             want_alpha,
-        ));
+            2e-5,
+        );
     }
-    let outs =
-        block_on(g.read_many(&cases.iter().map(|c| &c.1).collect::<Vec<_>>())).expect("read");
-    for ((name, _, want), got) in cases.iter().zip(outs) {
-        check(name, &got, want, 2e-5);
-    }
+    cases.check(&g);
 }

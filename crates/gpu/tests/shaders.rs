@@ -116,3 +116,61 @@ fn kernel_needs_match_the_shaders() {
         "update seq2seq_gpu::requirements::KERNEL_NEEDS"
     );
 }
+
+/// The value of `const name: u32 = …u;` in a shader, read through naga's reflection.
+fn wgsl_u32(source: &str, name: &str) -> u32 {
+    let module = naga::front::wgsl::parse_str(source).expect("parses");
+    let (_, constant) = module
+        .constants
+        .iter()
+        .find(|(_, c)| c.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no `const {name}` in the shader"));
+    match module.global_expressions[constant.init] {
+        naga::Expression::Literal(naga::Literal::U32(v)) => v,
+        ref other => panic!("`const {name}` is not a u32 literal: {other:?}"),
+    }
+}
+
+/// The tile sizes written both in a wrapper (dispatch sizes, limits it checks) and in its shader
+/// agree; a mismatch would dispatch too few workgroups or accept inputs the shader cannot hold.
+#[test]
+fn tile_sizes_in_rust_match_the_shaders() {
+    use seq2seq_gpu::kernels::{
+        FLASH_MAX_HEAD_DIM, FLASH_ROWS, MATMUL_TILE, MATVEC_MAX_BATCH, MATVEC_ROWS,
+    };
+    let pairs = [
+        (
+            "matmul_tiled.wgsl BM",
+            wgsl_u32(shaders::MATMUL_TILED, "BM"),
+            MATMUL_TILE,
+        ),
+        (
+            "matmul_tiled.wgsl BN",
+            wgsl_u32(shaders::MATMUL_TILED, "BN"),
+            MATMUL_TILE,
+        ),
+        (
+            "flash_attention.wgsl BR",
+            wgsl_u32(shaders::FLASH_ATTENTION, "BR"),
+            FLASH_ROWS,
+        ),
+        (
+            "flash_attention.wgsl D4_MAX · 4",
+            4 * wgsl_u32(shaders::FLASH_ATTENTION, "D4_MAX"),
+            FLASH_MAX_HEAD_DIM as u32,
+        ),
+        (
+            "matvec.wgsl ROWS",
+            wgsl_u32(shaders::MATVEC, "ROWS"),
+            MATVEC_ROWS,
+        ),
+        (
+            "matvec.wgsl MAX_B",
+            wgsl_u32(shaders::MATVEC, "MAX_B"),
+            MATVEC_MAX_BATCH as u32,
+        ),
+    ];
+    for (what, wgsl, rust) in pairs {
+        assert_eq!(wgsl, rust, "{what} = {wgsl} in WGSL but {rust} in Rust");
+    }
+}

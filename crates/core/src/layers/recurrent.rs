@@ -17,6 +17,18 @@ pub enum CellKind {
 }
 
 impl CellKind {
+    /// The three cells of the article, in its order.
+    pub const ALL: [CellKind; 3] = [CellKind::Rnn, CellKind::Gru, CellKind::Lstm];
+
+    /// "rnn", "gru" or "lstm" (the serde form).
+    pub fn name(self) -> &'static str {
+        match self {
+            CellKind::Rnn => "rnn",
+            CellKind::Gru => "gru",
+            CellKind::Lstm => "lstm",
+        }
+    }
+
     /// Gates stacked in the weight matrices (rows = gates · H).
     pub fn gates(self) -> usize {
         match self {

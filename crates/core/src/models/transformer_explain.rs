@@ -239,16 +239,9 @@ mod tests {
     use super::*;
     use crate::backend::CpuBackend;
     use crate::demo::random_translator;
+    use crate::fixtures::max_diff;
     use crate::models::{AnyModel, Seq2Seq};
     use crate::tokenizer::EOS;
-
-    fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-        assert_eq!(a.len(), b.len());
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f32::max)
-    }
 
     #[test]
     fn explain_matches_the_models_own_encoder_attention() {

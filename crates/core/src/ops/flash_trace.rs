@@ -143,28 +143,12 @@ pub fn rebuild_weights(q: &Tensor, k: &Tensor, m: &[f32], l: &[f32]) -> Tensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{max_diff, uniform};
     use crate::ops::scaled_dot_product_attention;
 
-    /// Uniform values in [-2, 2) from a small LCG (deterministic, no rand).
+    /// Uniform values in [-2, 2).
     fn data(seed: u64, rows: usize, cols: usize) -> Tensor {
-        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let v = (0..rows * cols)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32) * 4.0 - 2.0
-            })
-            .collect();
-        Tensor::new([rows, cols], v)
-    }
-
-    fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-        assert_eq!(a.len(), b.len());
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f32::max)
+        uniform(seed, &[rows, cols], 2.0)
     }
 
     #[test]

@@ -8,9 +8,10 @@ use crate::error::GpuResult;
 use crate::runtime::{Gpu, GpuTensor};
 use crate::shaders;
 
-/// Largest head dimension the flash kernel holds in registers.
+/// Largest head dimension the flash kernel holds in registers (WGSL `D4_MAX` · 4).
 pub const FLASH_MAX_HEAD_DIM: usize = 128;
-const BR: u32 = 64;
+/// Query rows per workgroup (WGSL `BR`).
+pub const FLASH_ROWS: u32 = 64;
 
 /// The struct shared by attention_naive.wgsl, flash_attention.wgsl and attention_rebuild.wgsl.
 #[repr(C)]
@@ -102,7 +103,7 @@ pub fn flash_attention(
         &kernel,
         bytemuck::bytes_of(&p),
         &[(1, q), (2, k), (3, v), (4, &out), (5, &stats)],
-        [p.tq.div_ceil(BR), p.batch * p.heads, 1],
+        [p.tq.div_ceil(FLASH_ROWS), p.batch * p.heads, 1],
     )?;
     Ok((out, stats))
 }

@@ -9,7 +9,8 @@ use crate::error::GpuResult;
 use crate::runtime::{Gpu, GpuTensor};
 use crate::shaders;
 
-pub const TILE: u32 = 64;
+/// Output tile edge per workgroup (WGSL `BM` = `BN`).
+pub const MATMUL_TILE: u32 = 64;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
@@ -75,7 +76,7 @@ pub fn matmul_tiled(
             (5, bias.unwrap_or(a)),
             (6, &c),
         ],
-        [p.n.div_ceil(TILE), p.m.div_ceil(TILE), 1],
+        [p.n.div_ceil(MATMUL_TILE), p.m.div_ceil(MATMUL_TILE), 1],
     )?;
     Ok(c)
 }

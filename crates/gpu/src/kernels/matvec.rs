@@ -8,8 +8,10 @@ use crate::error::GpuResult;
 use crate::runtime::{fold, Gpu, GpuTensor};
 use crate::shaders;
 
-/// Largest batch the kernel keeps partial sums for.
+/// Largest batch the kernel keeps partial sums for (WGSL `MAX_B`).
 pub const MATVEC_MAX_BATCH: usize = 8;
+/// Output rows per workgroup (WGSL `ROWS`).
+pub const MATVEC_ROWS: u32 = 4;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
@@ -70,7 +72,7 @@ pub fn matvec(
             (5, bias.unwrap_or(w)),
             (6, &y),
         ],
-        fold(p.n.div_ceil(4), max),
+        fold(p.n.div_ceil(MATVEC_ROWS), max),
     )?;
     Ok(y)
 }

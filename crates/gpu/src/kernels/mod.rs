@@ -17,7 +17,6 @@ mod matmul_tiled;
 mod matvec;
 mod rnn_cell;
 mod softmax;
-mod topk;
 
 pub use additive_attention::{additive_attention, AdditiveParams};
 pub use attention_naive::{attention_naive, naive_scores_bytes};
@@ -27,16 +26,17 @@ pub use elementwise::{
     add, add_row, elementwise, mul, scale, unary, ElementwiseOp, ElementwiseParams,
 };
 pub use embedding::{embedding, EmbeddingParams};
-pub use flash_attention::{flash_attention, AttentionParams, AttentionShape, FLASH_MAX_HEAD_DIM};
+pub use flash_attention::{
+    flash_attention, AttentionParams, AttentionShape, FLASH_MAX_HEAD_DIM, FLASH_ROWS,
+};
 pub use gru_cell::{gru_cell, GruOutputs};
 pub use layer_norm::{layer_norm, LayerNormParams};
 pub use lstm_cell::{lstm_cell, LstmOutputs};
 pub use matmul_naive::{matmul_naive, MatmulNaiveParams};
-pub use matmul_tiled::{matmul_tiled, MatmulTiledParams};
-pub use matvec::{matvec, MatvecParams, MATVEC_MAX_BATCH};
+pub use matmul_tiled::{matmul_tiled, MatmulTiledParams, MATMUL_TILE};
+pub use matvec::{matvec, MatvecParams, MATVEC_MAX_BATCH, MATVEC_ROWS};
 pub use rnn_cell::{rnn_cell, CellParams};
 pub use softmax::{softmax_rows, SoftmaxParams};
-pub use topk::{topk, TopkParams};
 
 use seq2seq_core::ops::Activation;
 
