@@ -411,7 +411,7 @@ fn bidirectional_backward() {
     assert_close("bidirectional dx", &b.dxs.concat(), &num);
     // The total ∂L/∂h→_t and ∂L/∂h←_t: δ added to one state in the middle of either recurrence.
     let nudged = |dir: usize, t0: usize, k: usize, d: f64| {
-        let mut run = |cell: &Cell, order: Vec<usize>, this: usize| {
+        let run = |cell: &Cell, order: Vec<usize>, this: usize| {
             let mut s = cell.zero_state();
             let mut hs = vec![Vec::new(); steps];
             for t in order {
