@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Length-ladder fine-tuning of the ten shipped models (issue 14, step 1): each model continues
 # from its shipped weights (--init-from) on the train split plus joined 2–4-sentence examples
-# (--ladder-max 4 --ladder-share 0.6), with the same sizes, for a fixed training-time budget.
+# (--ladder-max 4 --ladder-share 0.6), with the same sizes, for a fixed number of epochs (not a time budget: the machine is shared, and wall time under load would buy a different number of steps each run).
 # Resumable: run it again after an interruption and every run continues from its checkpoint
 # (runs/ladder/<id>/); finished runs are exported to runs/ladder/export/<id>/ (scored on dev and
 # test, singles and ladder) for comparison before anything replaces www/models/.
 #
 #   nohup nice -n 19 scripts/ladder-finetune.sh > runs/ladder/queue.log 2>&1 &
-#   MODELS="gru-en-zh" MINUTES=20 scripts/ladder-finetune.sh     # one model, another budget
+#   MODELS="gru-en-zh" EPOCHS=3 scripts/ladder-finetune.sh     # one model, another budget
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=target/release/seq2seq-train
+# One thread: on a shared 2-core machine, candle's thread pool spins while waiting for the CPU
+# and a 2-thread run went ~30× slower than one thread under load.
+export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
 [ -x "$BIN" ] || cargo build --release -p seq2seq-train
 [ -f artifacts/data/test-ladder.tsv ] || "$BIN" prepare
-MINUTES=${MINUTES:-14}
+EPOCHS=${EPOCHS:-2}
 MODELS=${MODELS:-"gru-attn-en-zh gru-en-zh transformer-en-zh lstm-en-zh rnn-en-zh gru-attn-zh-en gru-zh-en transformer-zh-en lstm-zh-en rnn-zh-en"}
 mkdir -p runs/ladder/export
 
@@ -37,13 +40,13 @@ for id in $MODELS; do
     echo "== $id: resuming"
     "$BIN" train --resume --run-dir "$run" --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
   else
-    echo "== $id: fine-tuning from www/models/$id for $MINUTES min"
+    echo "== $id: fine-tuning from www/models/$id for $EPOCHS epochs"
     mkdir -p "$run"
     cp "www/models/$id/model.safetensors" "$run/init.safetensors"
     # shellcheck disable=SC2046
     "$BIN" train --family "$family" --direction "$direction" $(sizes "$id") \
       --init-from "$run/init.safetensors" --ladder-max 4 --ladder-share 0.6 --max-tokens 160 \
-      --lr 5e-4 --warmup-steps 100 --dropout 0.1 --time-budget-minutes "$MINUTES" \
+      --lr 5e-4 --warmup-steps 100 --dropout 0.1 --epochs "$EPOCHS" \
       --run-dir "$run" --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
   fi
   if [ ! -f "runs/ladder/export/$id/card.md" ]; then

@@ -1,5 +1,6 @@
-//! Named weights: read from safetensors (f32, f16 or bf16, all read into f32), or drawn at random
-//! for tests and demos through exactly the same code path. Models `take` each tensor by its PyTorch
+//! Named weights: read from safetensors (f32, f16 or bf16, or int8 with per-row scales; all read
+//! into f32, so every backend computes in f32), or drawn at random for tests and demos through
+//! exactly the same code path. Models `take` each tensor by its PyTorch
 //! name and shape; a missing, unused or wrongly shaped tensor is an error that names it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,13 +24,21 @@ pub enum Init {
     Zeros,
 }
 
-/// The 16-bit or 32-bit float type a weight file is written with.
+/// The number type a weight file is written with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageType {
     F32,
     F16,
     BF16,
+    /// Matrices (rank ≥ 2) as int8 with one f32 scale per row (the last dimension is the row):
+    /// `x ≈ q · scale`, `scale = max|row| / 127`, stored as `<name>` (I8) and
+    /// `<name>.row_scale` (F32, the shape without its last dimension); vectors (biases, norms)
+    /// as f16. Half the bytes of f16 for the same parameters.
+    Int8Rows,
 }
+
+/// Suffix of the per-row scale tensor that goes with an int8 tensor.
+pub const ROW_SCALE_SUFFIX: &str = ".row_scale";
 
 enum Source {
     File(HashMap<String, Tensor>),
@@ -60,7 +69,19 @@ impl Weights {
         })?;
         let mut map = HashMap::new();
         for (name, view) in st.tensors() {
-            let tensor = view_to_f32(&name, &view)?;
+            let tensor = if view.dtype() == Dtype::I8 {
+                let scale_name = format!("{name}{ROW_SCALE_SUFFIX}");
+                let scale = st.tensor(&scale_name).map_err(|_| {
+                    Error::WeightFile(format!(
+                        "tensor `{name}` is int8 but `{scale_name}` (its row scales) is missing"
+                    ))
+                })?;
+                dequantise_rows(&name, &view, &view_to_f32(&scale_name, &scale)?)?
+            } else if is_scale_of_int8(&st, &name) {
+                continue; // read with its tensor; a scale without one stays and is reported unused
+            } else {
+                view_to_f32(&name, &view)?
+            };
             map.insert(name, tensor);
         }
         Ok(Self {
@@ -107,6 +128,15 @@ impl Weights {
         Ok(tensor)
     }
 
+    /// Every tensor of a file, by name, in f32 (for tools that convert weights); empty for
+    /// random weights.
+    pub fn into_file_tensors(self) -> BTreeMap<String, Tensor> {
+        match self.source {
+            Source::File(map) => map.into_iter().collect(),
+            Source::Random(_) => BTreeMap::new(),
+        }
+    }
+
     /// Check that every tensor of the file was used; return all tensors taken, by name.
     pub fn finish(self) -> Result<BTreeMap<String, Tensor>> {
         if let Source::File(map) = self.source {
@@ -138,6 +168,66 @@ fn random_tensor(rng: &mut StdRng, shape: &[usize], init: Init) -> Tensor {
     Tensor::new(shape, data)
 }
 
+/// Whether `name` is the row-scale tensor of an int8 tensor of the file.
+fn is_scale_of_int8(st: &SafeTensors<'_>, name: &str) -> bool {
+    name.strip_suffix(ROW_SCALE_SUFFIX)
+        .and_then(|base| st.tensor(base).ok())
+        .is_some_and(|base| base.dtype() == Dtype::I8)
+}
+
+/// int8 `[..rows, cols]` × per-row scales `[..rows]` → f32 `[..rows, cols]`.
+fn dequantise_rows(name: &str, view: &TensorView<'_>, scale: &Tensor) -> Result<Tensor> {
+    let shape = view.shape().to_vec();
+    let (&cols, rows_shape) = shape.split_last().ok_or_else(|| {
+        Error::WeightFile(format!("int8 tensor `{name}` is a scalar; it needs rows"))
+    })?;
+    if scale.shape() != rows_shape {
+        return Err(Error::WeightFile(format!(
+            "int8 tensor `{name}` has shape {shape:?} but its row scales have shape {:?}; expected {rows_shape:?}",
+            scale.shape()
+        )));
+    }
+    let q = view.data();
+    if q.len() != shape.iter().product::<usize>() {
+        return Err(Error::WeightFile(format!(
+            "tensor `{name}` has {} values for shape {shape:?}",
+            q.len()
+        )));
+    }
+    let data: Vec<f32> = if cols == 0 {
+        Vec::new()
+    } else {
+        q.chunks_exact(cols)
+            .zip(scale.data())
+            .flat_map(|(row, &s)| row.iter().map(move |&b| f32::from(b as i8) * s))
+            .collect()
+    };
+    Ok(Tensor::new(shape, data))
+}
+
+/// f32 `[..rows, cols]` → (int8 bytes, per-row scales `[..rows]`), `scale = max|row| / 127`.
+pub fn quantise_rows(t: &Tensor) -> (Vec<u8>, Tensor) {
+    let shape = t.shape();
+    let cols = shape.last().copied().unwrap_or(1).max(1);
+    let rows_shape = &shape[..shape.len().saturating_sub(1)];
+    let mut bytes = Vec::with_capacity(t.data().len());
+    let mut scales = Vec::with_capacity(t.data().len() / cols);
+    for row in t.data().chunks(cols) {
+        let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let scale = max / 127.0;
+        scales.push(scale);
+        bytes.extend(row.iter().map(|&v| {
+            let q = if scale > 0.0 {
+                (v / scale).round()
+            } else {
+                0.0
+            };
+            (q.clamp(-127.0, 127.0) as i8) as u8
+        }));
+    }
+    (bytes, Tensor::new(rows_shape, scales))
+}
+
 fn view_to_f32(name: &str, view: &TensorView<'_>) -> Result<Tensor> {
     let bytes = view.data();
     let data: Vec<f32> = match view.dtype() {
@@ -155,7 +245,7 @@ fn view_to_f32(name: &str, view: &TensorView<'_>) -> Result<Tensor> {
             .collect(),
         other => {
             return Err(Error::WeightFile(format!(
-                "tensor `{name}` has dtype {other:?}; only F32, F16 and BF16 are supported"
+                "tensor `{name}` has dtype {other:?}; only F32, F16 and BF16 are supported (and I8 with `{name}{ROW_SCALE_SUFFIX}`)"
             )))
         }
     };
@@ -180,38 +270,61 @@ pub fn to_safetensors(
     storage: StorageType,
     metadata: Option<HashMap<String, String>>,
 ) -> Result<Vec<u8>> {
-    let encoded: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
-        .iter()
-        .map(|(name, t)| {
-            let bytes = match storage {
-                StorageType::F32 => t.data().iter().flat_map(|v| v.to_le_bytes()).collect(),
-                StorageType::F16 => t
-                    .data()
-                    .iter()
-                    .flat_map(|&v| f16::from_f32(v).to_le_bytes())
-                    .collect(),
-                StorageType::BF16 => t
-                    .data()
-                    .iter()
-                    .flat_map(|&v| bf16::from_f32(v).to_le_bytes())
-                    .collect(),
-            };
-            (name.clone(), t.shape().to_vec(), bytes)
-        })
-        .collect();
-    let dtype = match storage {
-        StorageType::F32 => Dtype::F32,
-        StorageType::F16 => Dtype::F16,
-        StorageType::BF16 => Dtype::BF16,
-    };
+    let mut encoded: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, t) in tensors {
+        let shape = t.shape().to_vec();
+        match storage {
+            StorageType::Int8Rows if shape.len() >= 2 => {
+                let (q, scale) = quantise_rows(t);
+                encoded.push((name.clone(), Dtype::I8, shape, q));
+                encoded.push((
+                    format!("{name}{ROW_SCALE_SUFFIX}"),
+                    Dtype::F32,
+                    scale.shape().to_vec(),
+                    float_bytes(&scale, StorageType::F32),
+                ));
+            }
+            StorageType::Int8Rows => encoded.push((
+                name.clone(),
+                Dtype::F16,
+                shape,
+                float_bytes(t, StorageType::F16),
+            )),
+            float => {
+                let dtype = match float {
+                    StorageType::F32 => Dtype::F32,
+                    StorageType::BF16 => Dtype::BF16,
+                    _ => Dtype::F16,
+                };
+                encoded.push((name.clone(), dtype, shape, float_bytes(t, float)));
+            }
+        }
+    }
     let views = encoded
         .iter()
-        .map(|(name, shape, bytes)| {
-            TensorView::new(dtype, shape.clone(), bytes)
+        .map(|(name, dtype, shape, bytes)| {
+            TensorView::new(*dtype, shape.clone(), bytes)
                 .map(|v| (name.clone(), v))
                 .map_err(|e| Error::WeightFile(format!("cannot write `{name}`: {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
     safetensors::serialize(views, metadata)
         .map_err(|e| Error::WeightFile(format!("cannot serialise: {e}")))
+}
+
+/// Little-endian bytes of a tensor in a float storage type (f16 for `Int8Rows`' vectors).
+fn float_bytes(t: &Tensor, storage: StorageType) -> Vec<u8> {
+    match storage {
+        StorageType::F32 => t.data().iter().flat_map(|v| v.to_le_bytes()).collect(),
+        StorageType::BF16 => t
+            .data()
+            .iter()
+            .flat_map(|&v| bf16::from_f32(v).to_le_bytes())
+            .collect(),
+        StorageType::F16 | StorageType::Int8Rows => t
+            .data()
+            .iter()
+            .flat_map(|&v| f16::from_f32(v).to_le_bytes())
+            .collect(),
+    }
 }

@@ -91,6 +91,21 @@ pub fn ladder_inputs(
     Ok(out)
 }
 
+/// One input per rung, the one of median source length (in characters) of its rung.
+pub fn ladder_examples(inputs: &[(usize, String, String)]) -> Vec<(usize, String)> {
+    (1..=ladder::RUNGS)
+        .filter_map(|k| {
+            let mut of_k: Vec<&String> = inputs
+                .iter()
+                .filter(|i| i.0 == k)
+                .map(|i| &i.1)
+                .collect();
+            of_k.sort_by_key(|s| (s.chars().count(), s.as_str()));
+            of_k.get(of_k.len() / 2).map(|s| (k, s.to_string()))
+        })
+        .collect()
+}
+
 /// Translates and scores ladder inputs (from `ladder_inputs`).
 pub fn evaluate_ladder(
     t: &Translator<CpuBackend>,

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use candle_core::Device;
 use serde::{Deserialize, Serialize};
+use seq2seq_core::weights::StorageType;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::average::{AverageInfo, AVERAGED, AVERAGED_INFO};
 use crate::evaluate::{self, read_split, split_for, LadderScores, Scores};
+
 use crate::train::{RunState, BEST};
 
 pub const ATTRIBUTION: &str = crate::prepare::ATTRIBUTION;
@@ -33,6 +35,35 @@ pub struct Args {
     /// Score only N dev/test sentences, spread evenly over each split (the card says so).
     #[arg(long)]
     pub eval_limit: Option<usize>,
+    /// How the weights are stored: int8 (matrices as int8 with per-row scales, vectors f16;
+    /// half the bytes) or f16. Both are dequantised to f32 at load by seq2seq-core.
+    #[arg(long, value_enum, default_value_t = Storage::Int8)]
+    pub storage: Storage,
+}
+
+/// The number format of an exported model.safetensors.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Storage {
+    #[default]
+    Int8,
+    F16,
+}
+
+impl Storage {
+    pub fn core(self) -> StorageType {
+        match self {
+            Storage::Int8 => StorageType::Int8Rows,
+            Storage::F16 => StorageType::F16,
+        }
+    }
+
+    /// How the card names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Storage::Int8 => "int8 matrices with one f32 scale per row, f16 vectors",
+            Storage::F16 => "f16",
+        }
+    }
 }
 
 /// One entry of `www/models/index.json`.
@@ -69,6 +100,43 @@ pub struct LadderEntry {
     pub trained_max_tokens: usize,
     pub dev: LadderScores,
     pub test: LadderScores,
+    /// One test input per rung (sentences joined, source text), the median length of its rung:
+    /// the page's ready-made long inputs.
+    #[serde(default)]
+    pub examples: Vec<(usize, String)>,
+}
+
+impl LadderEntry {
+    /// Scores `t` on the dev and test ladders of `data` (at most `limit` inputs per rung).
+    pub fn measure(
+        t: &seq2seq_core::translator::Translator<seq2seq_core::backend::CpuBackend>,
+        data: &Path,
+        beam: usize,
+        limit: Option<usize>,
+        trained_on_sentences: usize,
+        trained_max_tokens: usize,
+    ) -> Result<Self> {
+        let id = &t.config.id;
+        let source = t.config.source_language;
+        let mut scores = Vec::new();
+        let mut examples = Vec::new();
+        for split in ["dev", "test"] {
+            let inputs = evaluate::ladder_inputs(data, split, source, limit)?;
+            let s = evaluate::evaluate_ladder(t, &inputs, beam);
+            evaluate::print_ladder(&format!("{id} {split} ladder (beam {beam})"), &s);
+            scores.push(s);
+            examples = evaluate::ladder_examples(&inputs);
+        }
+        let test = scores.pop().unwrap_or_default();
+        let dev = scores.pop().unwrap_or_default();
+        Ok(Self {
+            trained_on_sentences,
+            trained_max_tokens,
+            dev,
+            test,
+            examples,
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -110,6 +178,7 @@ pub fn run(args: &Args) -> Result<()> {
         weights,
         notes: std::fs::read_to_string(&notes_file).ok(),
         run_dir: Some(args.run.display().to_string()),
+        storage: args.storage,
     };
     let entry = export_with(
         &state,
@@ -150,6 +219,8 @@ pub struct CardExtras {
     pub notes: Option<String>,
     /// The run directory, for the retrain line (default runs/<id>).
     pub run_dir: Option<String>,
+    /// How the weights are stored.
+    pub storage: Storage,
 }
 
 fn best_weights_note(state: &RunState) -> String {
@@ -206,11 +277,14 @@ pub fn export_with(
     let mut meta = std::collections::HashMap::new();
     meta.insert(
         "conversion".to_string(),
-        format!("{id}: trained in f32 with candle, stored as f16"),
+        format!(
+            "{id}: trained in f32 with candle, stored as {}",
+            extras.storage.describe()
+        ),
     );
     let st = seq2seq_core::weights::to_safetensors(
         &model_tensors,
-        seq2seq_core::weights::StorageType::F16,
+        extras.storage.core(),
         Some(meta),
     )?;
     std::fs::write(dir.join("model.safetensors"), &st)?;
@@ -240,18 +314,14 @@ pub fn export_with(
     };
     let dev = score_split("dev")?;
     let test = score_split("test")?;
-    let score_ladder = |name: &str| -> Result<LadderScores> {
-        let inputs = evaluate::ladder_inputs(&config.data, name, sl, eval_limit)?;
-        let s = evaluate::evaluate_ladder(&t, &inputs, beam);
-        evaluate::print_ladder(&format!("{id} {name} ladder (beam {beam})"), &s);
-        Ok(s)
-    };
-    let ladder = LadderEntry {
-        trained_on_sentences: config.ladder_max.max(1),
-        trained_max_tokens: config.max_tokens,
-        dev: score_ladder("dev")?,
-        test: score_ladder("test")?,
-    };
+    let ladder = LadderEntry::measure(
+        &t,
+        &config.data,
+        beam,
+        eval_limit,
+        config.ladder_max.max(1),
+        config.max_tokens,
+    )?;
 
     let files = vec![
         "model.safetensors".to_string(),
@@ -378,8 +448,8 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
         s += &ladder_section(l);
     }
     s += &format!(
-        "\n## Model\n\n- parameters: {}\n- file: model.safetensors, {} bytes (f16), sha256 `{}`\n- conversion: trained in f32 with candle (crates/train), weights saved under the same PyTorch names and layouts as seq2seq-core reads, rounded to f16 for shipping; no renaming or transposing\n- tokenizers: `tokenizer-en.json` (BPE subwords), `tokenizer-zh.json` (one piece per character), byte fallback (no `<unk>`)\n\n",
-        e.params, e.bytes, e.sha256
+        "\n## Model\n\n- parameters: {}\n- file: model.safetensors, {} bytes ({}), sha256 `{}`\n- conversion: trained in f32 with candle (crates/train), weights saved under the same PyTorch names and layouts as seq2seq-core reads, stored as {} for shipping (seq2seq-core turns them back into f32 at load); no renaming or transposing\n- tokenizers: `tokenizer-en.json` (BPE subwords), `tokenizer-zh.json` (one piece per character), byte fallback (no `<unk>`)\n\n",
+        e.params, e.bytes, x.storage.describe(), e.sha256, x.storage.describe()
     );
     s += &format!(
         "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: {}\n\n```json\n{}\n```\n\n",
@@ -416,7 +486,7 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
 }
 
 /// The card's length-ladder tables (test and dev).
-fn ladder_section(l: &LadderEntry) -> String {
+pub fn ladder_section(l: &LadderEntry) -> String {
     let mut s = format!(
         "\n### Length ladder\n\nInputs of 1–4 unrelated sentences of one split joined into one (English by spaces, Chinese by nothing; `seq2seq-train prepare` writes `<split>-ladder.tsv`). Training inputs joined up to {} sentence(s), at most {} tokens.\n\n| sentences joined | test inputs | test BLEU | dev inputs | dev BLEU |\n|---:|---:|---:|---:|---:|\n",
         l.trained_on_sentences, l.trained_max_tokens

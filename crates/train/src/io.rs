@@ -7,7 +7,6 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use candle_core::{Device, Tensor, Var};
 use candle_nn::VarMap;
-use safetensors::SafeTensors;
 use seq2seq_core::weights::{to_safetensors, StorageType};
 
 /// The variables of a `VarMap`, sorted by name.
@@ -44,35 +43,18 @@ pub fn model_bytes(varmap: &VarMap, storage: StorageType) -> Result<Vec<u8>> {
     Ok(to_safetensors(&map, storage, None)?)
 }
 
-/// Reads every tensor of a safetensors file (any float type) as f32 candle tensors.
+/// Reads every tensor of a safetensors file (any type core reads: f32, f16, bf16, int8 with row
+/// scales) as f32 candle tensors.
 pub fn read_tensors(bytes: &[u8], dev: &Device) -> Result<BTreeMap<String, Tensor>> {
-    let st = SafeTensors::deserialize(bytes).context("not a safetensors file")?;
     let weights = seq2seq_core::weights::Weights::from_safetensors(bytes)?;
-    drop(weights); // validates dtypes and finiteness the way core does
-    let mut out = BTreeMap::new();
-    for (name, view) in st.tensors() {
-        let shape = view.shape().to_vec();
-        let data: Vec<f32> = match view.dtype() {
-            safetensors::Dtype::F32 => view
-                .data()
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            safetensors::Dtype::F16 => view
-                .data()
-                .chunks_exact(2)
-                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            safetensors::Dtype::BF16 => view
-                .data()
-                .chunks_exact(2)
-                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
-            other => anyhow::bail!("tensor `{name}` has unsupported dtype {other:?}"),
-        };
-        out.insert(name, Tensor::from_vec(data, shape, dev)?);
-    }
-    Ok(out)
+    weights
+        .into_file_tensors()
+        .into_iter()
+        .map(|(name, t)| {
+            let shape = t.shape().to_vec();
+            Ok((name, Tensor::from_vec(t.into_data(), shape, dev)?))
+        })
+        .collect()
 }
 
 /// Sets the variables of `varmap` from `tensors` (every variable must be present).

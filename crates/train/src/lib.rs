@@ -1,10 +1,11 @@
 //! seq2seq-train as a library: the pieces of the `seq2seq-train` command, public so that the
 //! integration tests (parity with seq2seq-core, sacreBLEU cross-check, export/load) can use them.
 //!
-//! One module per subcommand (`prepare`, `train`, `average`, `export`, `evaluate`, `translate`); shared
+//! One module per subcommand (`prepare`, `train`, `average`, `export`, `evaluate`, `translate`,
+//! `report`, `rescore`); shared
 //! pieces: `data` (reading, cleaning, grouping, splitting), `vocab` (tokenizer training), `nn`
 //! (the five families in candle), `io` (weights between candle, core and files), `metrics`
-//! (BLEU and chrF), `progress` (bars).
+//! (BLEU and chrF), `ladder` (inputs of 1–4 joined sentences), `progress` (bars).
 
 pub mod average;
 pub mod data;
@@ -17,6 +18,7 @@ pub mod nn;
 pub mod prepare;
 pub mod progress;
 pub mod report;
+pub mod rescore;
 pub mod train;
 pub mod translate;
 pub mod vocab;

@@ -6,6 +6,8 @@
 //! cargo run --release -p seq2seq-train -- average --run runs/transformer-en-zh --last 5
 //! cargo run --release -p seq2seq-train -- export --run runs/transformer-en-zh
 //! cargo run --release -p seq2seq-train -- eval --model transformer-en-zh --split test
+//! cargo run --release -p seq2seq-train -- eval --model transformer-en-zh --split dev --ladder
+//! cargo run --release -p seq2seq-train -- rescore --model gru-en-zh
 //! echo "I like eating apples." | cargo run --release -p seq2seq-train -- translate --model transformer-en-zh
 //! ```
 //!
@@ -14,7 +16,7 @@
 
 use clap::{Parser, Subcommand};
 
-use seq2seq_train::{average, evaluate, export, prepare, report, train, translate};
+use seq2seq_train::{average, evaluate, export, prepare, report, rescore, train, translate};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,6 +47,9 @@ enum Command {
     /// README tables from www/models/index.json: test BLEU by source length and the share of
     /// short-sentence BLEU each model keeps on longer sources.
     Report(report::Args),
+    /// Score exported models on the length ladder (dev and test) and write the numbers into
+    /// index.json and their cards, without retraining.
+    Rescore(rescore::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -57,6 +62,7 @@ fn main() -> anyhow::Result<()> {
         Command::Eval(args) => evaluate::run(&args),
         Command::Translate(args) => translate::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Rescore(args) => rescore::run(&args),
     }
 }
 

@@ -1,0 +1,116 @@
+//! `rescore`: measures exported models on the length ladder without retraining them: loads
+//! `www/models/<id>/` through seq2seq-core, scores the dev and test ladders (beam 4), and writes
+//! the result into the model's entry of `index.json` and the "Length ladder" section of its
+//! card. For models exported before the ladder existed, so that the page compares every model
+//! on the same inputs; a model `export` wrote already has these numbers.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+use crate::evaluate;
+use crate::export::{ladder_section, update_index, IndexEntry, LadderEntry};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Model ids (default: every model of the index that has no ladder scores yet).
+    #[arg(long = "model")]
+    pub models: Vec<String>,
+    #[arg(long, default_value = "www/models")]
+    pub models_dir: PathBuf,
+    /// Prepared data (dev-ladder.tsv, test-ladder.tsv).
+    #[arg(long, default_value = "artifacts/data")]
+    pub data: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    pub beam: usize,
+    /// Most sentences joined in one training example of these models (1: single sentences, as
+    /// every model exported before the ladder was trained).
+    #[arg(long, default_value_t = 1)]
+    pub trained_on_sentences: usize,
+    /// Longest training input of these models, in tokens (48 before the ladder).
+    #[arg(long, default_value_t = 48)]
+    pub trained_max_tokens: usize,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let index_path = args.models_dir.join("index.json");
+    let index: Value = serde_json::from_str(
+        &std::fs::read_to_string(&index_path)
+            .with_context(|| format!("reading {}", index_path.display()))?,
+    )?;
+    let entries: Vec<IndexEntry> = serde_json::from_value(
+        index
+            .get("models")
+            .cloned()
+            .context("index.json has no models")?,
+    )?;
+    for mut entry in entries {
+        let chosen = if args.models.is_empty() {
+            entry.ladder.is_none()
+        } else {
+            args.models.contains(&entry.id)
+        };
+        if !chosen {
+            continue;
+        }
+        let dir = args.models_dir.join(&entry.id);
+        let t = evaluate::load_model(&dir)?;
+        let ladder = LadderEntry::measure(
+            &t,
+            &args.data,
+            args.beam,
+            None,
+            args.trained_on_sentences,
+            args.trained_max_tokens,
+        )?;
+        let card_path = dir.join("card.md");
+        let card = std::fs::read_to_string(&card_path)
+            .with_context(|| format!("reading {}", card_path.display()))?;
+        std::fs::write(&card_path, with_ladder_section(&card, &ladder_section(&ladder)))?;
+        entry.ladder = Some(ladder);
+        update_index(&index_path, &entry)?;
+        println!("rescored {}", entry.id);
+    }
+    Ok(())
+}
+
+/// The card with its "### Length ladder" section replaced by `section`, or inserted before
+/// "## Model" when it has none.
+pub fn with_ladder_section(card: &str, section: &str) -> String {
+    const HEAD: &str = "\n### Length ladder\n";
+    const NEXT: &str = "\n## Model\n";
+    let (before, after) = match card.find(HEAD) {
+        Some(start) => {
+            let end = card[start + 1..]
+                .find(NEXT)
+                .map_or(card.len(), |i| start + 1 + i);
+            (&card[..start], &card[end..])
+        }
+        None => match card.find(NEXT) {
+            Some(i) => (&card[..i], &card[i..]),
+            None => (card, ""),
+        },
+    };
+    format!("{before}{section}{after}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ladder_section_is_inserted_once_and_then_replaced() {
+        let card = "# m\n\nscores\n\n## Model\n\n- params\n";
+        let once = with_ladder_section(card, "\n### Length ladder\n\nA\n");
+        assert_eq!(
+            once,
+            "# m\n\nscores\n\n### Length ladder\n\nA\n\n## Model\n\n- params\n"
+        );
+        let twice = with_ladder_section(&once, "\n### Length ladder\n\nB\n");
+        assert_eq!(
+            twice,
+            "# m\n\nscores\n\n### Length ladder\n\nB\n\n## Model\n\n- params\n"
+        );
+    }
+}
