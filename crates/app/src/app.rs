@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::catalog::{Catalog, INDEX_URL};
 use crate::components::{Footer, Header, Notices};
 use crate::context::{location_query, AppContext};
 use crate::protocol::Request;
@@ -40,15 +39,12 @@ pub fn App() -> Html {
         next_job: (*next_job).clone(),
     };
 
-    // Once: which backends exist, and the catalogue.
+    // Once: the catalogue and which backends exist (the worker reads the catalogue for its
+    // downloads and sends it here).
     {
         let ctx = ctx.clone();
         use_effect_with((), move |_| {
             ctx.request(Request::Probe);
-            let dispatch = ctx.state.dispatcher();
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatch.dispatch(Action::Catalog(fetch_catalog().await));
-            });
         });
     }
     // Back and forward buttons restore the state of that entry.
@@ -108,29 +104,33 @@ pub fn App() -> Html {
         View::Flash => html! { <views::FlashLab /> },
         View::Bench => html! { <views::Benchmarks /> },
     };
+    let on_restart = {
+        let ctx = ctx.clone();
+        Callback::from(move |()| ctx.restart_worker())
+    };
+    let on_dismiss = state
+        .dispatcher()
+        .to_callback()
+        .reform(Action::DismissNotice);
+    let catalog_error = state
+        .catalog
+        .as_ref()
+        .and_then(|c| c.as_ref().err().cloned());
+    let attribution = state.catalog().map(|c| c.attribution.clone());
     html! {
-        <ContextProvider<AppContext> context={ctx}>
+        <ContextProvider<AppContext> context={ctx.clone()}>
             <div class={classes!("page", embed.then_some("embed"))} data-view={state.url.view.slug()}>
                 if !embed { <Header /> }
-                <Notices />
+                <Notices crash={state.crash.clone()} {catalog_error} warnings={state.url.warnings.clone()}
+                         notices={state.notices.clone()} {on_restart} {on_dismiss} />
                 <main class="view">{ view }</main>
-                if !embed { <Footer /> }
+                if !embed {
+                    <Footer backends={state.backends.clone()} {attribution}
+                            on_clear_cache={ctx.send(Request::ClearCache)}
+                            on_lose_gpu={ctx.send(Request::LoseGpu)}
+                            on_crash_worker={ctx.send(Request::Crash)} />
+                }
             </div>
         </ContextProvider<AppContext>>
     }
-}
-
-async fn fetch_catalog() -> Result<Rc<Catalog>, String> {
-    let response = gloo_net::http::Request::get(INDEX_URL)
-        .send()
-        .await
-        .map_err(|e| format!("{INDEX_URL}: {e}"))?;
-    if !response.ok() {
-        return Err(format!("{INDEX_URL}: HTTP {}", response.status()));
-    }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| format!("{INDEX_URL}: {e}"))?;
-    Catalog::from_json(&text).map(Rc::new)
 }

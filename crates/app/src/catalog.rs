@@ -1,6 +1,6 @@
 //! `models/index.json`: the shipped models, written by `seq2seq-train export`
-//! (crates/train/src/export.rs, `IndexEntry`). Read by the page (model cards, BLEU charts) and by
-//! the worker (which files to fetch, their size and SHA-256).
+//! (crates/train/src/export.rs, `IndexEntry`). Fetched once by the worker (which files to fetch,
+//! their size and SHA-256), which sends it to the page (model cards, BLEU charts).
 
 use serde::{Deserialize, Serialize};
 

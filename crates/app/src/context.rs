@@ -42,6 +42,22 @@ impl AppContext {
         job
     }
 
+    /// A callback that sends `request` each time it is called (a button's action).
+    pub fn send(&self, request: Request) -> Callback<()> {
+        let app = self.clone();
+        Callback::from(move |()| {
+            app.request(request.clone());
+        })
+    }
+
+    /// Replace a dead worker with a fresh one: running jobs are lost (the views ask again), and
+    /// the new worker is probed as at start-up.
+    pub fn restart_worker(&self) {
+        self.link.restart();
+        self.state.dispatch(Action::Restarted);
+        self.request(Request::Probe);
+    }
+
     /// Change the URL state: `push` adds a history entry (a new view), otherwise the current
     /// entry is replaced (typing, scrubbing).
     pub fn set_url(&self, url: UrlState, push: bool) {

@@ -1,4 +1,5 @@
-//! Save an on-screen SVG figure as an .svg or .png file (PNG: drawn on a canvas at 2×).
+//! Save an on-screen SVG figure as an .svg or .png file (PNG: drawn on a canvas at 2×), or any
+//! text (a report) as a file.
 //! Figures use explicit colours (no CSS variables), so the saved file looks like the screen.
 
 use wasm_bindgen::prelude::*;
@@ -20,13 +21,23 @@ fn svg_text(svg_id: &str) -> Option<(String, f64, f64)> {
     Some((text, width, height))
 }
 
-fn svg_blob(text: &str) -> Option<Blob> {
+const SVG_TYPE: &str = "image/svg+xml;charset=utf-8";
+
+fn text_blob(text: &str, mime: &str) -> Option<Blob> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
-    options.set_type("image/svg+xml;charset=utf-8");
+    options.set_type(mime);
     Blob::new_with_str_sequence_and_options(&parts, &options).ok()
 }
 
+/// Save `text` as a download named `filename` (`mime`, e.g. "text/markdown;charset=utf-8").
+pub fn save_text(text: &str, mime: &str, filename: &str) {
+    if let Some(blob) = text_blob(text, mime) {
+        save(&blob, filename);
+    }
+}
+
+/// Hand `blob` to the browser as a download (the one place the page saves files).
 fn save(blob: &Blob, filename: &str) {
     let Some(doc) = document() else { return };
     let Ok(url) = Url::create_object_url_with_blob(blob) else {
@@ -43,8 +54,8 @@ fn save(blob: &Blob, filename: &str) {
 
 /// Save the `<svg id=svg_id>` as `filename` (.svg).
 pub fn save_svg(svg_id: &str, filename: &str) {
-    if let Some(blob) = svg_text(svg_id).and_then(|(text, _, _)| svg_blob(&text)) {
-        save(&blob, filename);
+    if let Some((text, _, _)) = svg_text(svg_id) {
+        save_text(&text, SVG_TYPE, filename);
     }
 }
 
@@ -53,7 +64,9 @@ pub fn save_png(svg_id: &str, filename: &str) {
     let Some((text, width, height)) = svg_text(svg_id) else {
         return;
     };
-    let Some(blob) = svg_blob(&text) else { return };
+    let Some(blob) = text_blob(&text, SVG_TYPE) else {
+        return;
+    };
     let Ok(url) = Url::create_object_url_with_blob(&blob) else {
         return;
     };

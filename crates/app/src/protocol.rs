@@ -2,13 +2,19 @@
 //!
 //! The page sends [`Request`]s; the worker answers with a stream of [`Response`]s tagged with the
 //! request's `job` number, so the page can drop answers to requests it no longer cares about.
+//! Each fact crosses once: the catalogue and a model's facts (vocabulary, family, sizes) once per
+//! worker, a translation's source pieces, encoder trace and steps as they stream, and its final
+//! answer only what did not stream.
 //! Everything here is plain data: no serde features bincode cannot carry (no untagged or
 //! internally tagged enums, no `serde_json::Value`).
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
-use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
+use seq2seq_core::trace::{BeamNode, BeamTree, EncoderTrace, StepTrace};
 
+use crate::catalog::Catalog;
 use crate::route::{BackendPref, UiLang};
 
 /// A request's number, chosen by the page; answers carry it back.
@@ -95,32 +101,37 @@ pub struct Envelope {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
+    /// `models/index.json` (or why it could not be read), sent in answer to `Probe`: the worker
+    /// reads it for its downloads, and the page for its cards and charts.
+    Catalog(Result<Catalog, String>),
     Backends(BackendsInfo),
     /// Bytes of a model's files received so far (`total` from Content-Length or the catalogue).
     Download(DownloadProgress),
+    /// What a model is, sent once per model (before its first `ModelReady`).
+    ModelFacts(ModelFacts),
     /// The model is in memory on `backend`.
     ModelReady {
         model_id: String,
         backend: BackendKind,
         millis: f64,
     },
-    /// The encoder ran: source pieces (EOS included) and what the encoder computed.
+    /// The encoder ran: source pieces (EOS included) and what the encoder computed. A run that
+    /// starts over (the CPU after a failed GPU) sends it again.
     Encoded {
         source_tokens: Vec<String>,
         encoder: EncoderTrace,
     },
-    /// Greedy decoding chose a token.
+    /// Greedy decoding chose `trace.token` (its piece is in the model's `target_vocab`).
     Step {
         step: usize,
-        token: String,
         trace: StepTrace,
     },
-    /// Beam search's tree after a step.
+    /// Beam search's step `step` added these nodes to the tree (nodes are only ever appended).
     Beam {
         step: usize,
-        tree: BeamTree,
+        nodes: Vec<BeamNode>,
     },
-    /// The translation is complete.
+    /// The translation is complete: what the stream did not carry.
     Translated(Box<TranslationDone>),
     Qkv(QkvResult),
     FlashLabRow(FlashLabRow),
@@ -166,19 +177,32 @@ pub struct DownloadProgress {
     pub cached: bool,
 }
 
-/// How one translation went, and the result the CLI would print.
+/// A model's facts, which no translation repeats.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelFacts {
+    pub model_id: String,
+    /// config.json's family: "rnn", "gru", "lstm", "gru-attn" or "transformer".
+    pub family: String,
+    /// Sizes from config.json: embedding (or model) dimension, recurrent state (or model)
+    /// dimension, decoder layers (1 for the recurrent families), attention heads (0: none).
+    pub embed_dim: usize,
+    pub hidden_dim: usize,
+    pub layers: usize,
+    pub heads: usize,
+    pub source_vocab_size: usize,
+    /// The target vocabulary's display pieces by id [V_tgt]: streamed steps, top-k lists and
+    /// beam-tree labels name their tokens through it.
+    pub target_vocab: Rc<Vec<String>>,
+}
+
+/// The end of one translation: the result the CLI would print, how the run went, and what the
+/// streamed events did not carry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TranslationDone {
     pub model_id: String,
-    pub source_tokens: Vec<String>,
-    /// Display pieces of the translation, one per decoder step (EOS included when produced).
-    pub target_tokens: Vec<String>,
     pub text: String,
-    pub steps: Vec<StepTrace>,
-    pub encoder: EncoderTrace,
-    pub beam_tree: Option<BeamTree>,
-    /// The target vocabulary's display pieces (for top-k lists and beam-tree labels).
-    pub target_vocab: Vec<String>,
+    /// None: every step streamed (greedy).
+    pub unstreamed: Option<Unstreamed>,
     pub backend: BackendKind,
     /// Wall time of tokenising, encoding and decoding, in milliseconds.
     pub millis: f64,
@@ -186,6 +210,24 @@ pub struct TranslationDone {
     pub measured: Vec<(BackendKind, f64)>,
     /// Why the GPU was not used although asked for (lost device, error), if so.
     pub fallback: Option<Bilingual>,
+}
+
+/// The part of a translation the stream did not carry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Unstreamed {
+    /// Beam search streamed its tree: the chosen hypothesis' step traces, and the tree's nodes on
+    /// its path (root first).
+    Beam {
+        steps: Vec<StepTrace>,
+        best_path: Vec<usize>,
+    },
+    /// The answer comes from a run that did not stream (`auto` measured a second backend
+    /// silently and kept it): it replaces what streamed. The source pieces are the same.
+    Run {
+        encoder: EncoderTrace,
+        steps: Vec<StepTrace>,
+        beam_tree: Option<BeamTree>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,40 +4,22 @@
 //! the same question share one answer, and a link (the URL state) always finds its own result.
 //! Answers to jobs the page no longer waits for are dropped.
 
+mod translation;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use seq2seq_core::trace::{BeamTree, EncoderTrace, StepTrace};
-
 use crate::catalog::Catalog;
 use crate::protocol::{
     BackendKind, BackendsInfo, BenchTables, Bilingual, DownloadProgress, Envelope, Failure,
-    FlashLabRequest, FlashLabRow, JobId, QkvRequest, QkvResult, Request, Response,
-    TranslateRequest, TranslationDone,
+    FlashLabRequest, FlashLabRow, JobId, ModelFacts, QkvRequest, QkvResult, Request, Response,
+    TranslateRequest,
 };
 use crate::route::UrlState;
 
-/// One translation as it streams in.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TranslationState {
-    pub job: JobId,
-    pub source_tokens: Vec<String>,
-    pub encoder: Option<Rc<EncoderTrace>>,
-    /// Greedy: (display piece, trace) per decided step.
-    pub steps: Vec<(String, StepTrace)>,
-    /// Beam search: the latest tree.
-    pub beam: Option<(usize, BeamTree)>,
-    pub done: Option<Rc<TranslationDone>>,
-    pub failure: Option<Failure>,
-}
-
-impl TranslationState {
-    pub fn is_running(&self) -> bool {
-        self.done.is_none() && self.failure.is_none()
-    }
-}
+pub use translation::{TranslationResult, TranslationState};
 
 /// A run of a long GPU job (FlashAttention lab, benchmark).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -96,8 +78,10 @@ pub struct LastRun {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppState {
     pub url: UrlState,
-    /// `models/index.json`, or why it could not be read.
+    /// `models/index.json` (read by the worker), or why it could not be read.
     pub catalog: Option<Result<Rc<Catalog>, String>>,
+    /// Each model's facts (vocabulary, family, sizes), as the worker sent them once.
+    pub models: HashMap<String, Rc<ModelFacts>>,
     pub backends: Option<BackendsInfo>,
     pub downloads: HashMap<String, DownloadProgress>,
     /// (model id, backend) → milliseconds it took to load.
@@ -118,7 +102,6 @@ pub struct AppState {
 pub enum Action {
     /// The URL state changed (a control, or back/forward).
     SetUrl(UrlState),
-    Catalog(Result<Rc<Catalog>, String>),
     /// A request was sent as `job`.
     Started(JobId, Request),
     Answer(Envelope),
@@ -135,7 +118,6 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::SetUrl(url) => next.url = url,
-            Action::Catalog(catalog) => next.catalog = Some(catalog),
             Action::Started(job, request) => next.start(job, &request),
             Action::Answer(envelope) => next.answer(envelope),
             // Keep the first report: a panic's message comes before the trap that ends the worker
@@ -195,6 +177,15 @@ impl AppState {
     fn answer(&mut self, Envelope { job, response }: Envelope) {
         // Answers that concern the whole page, whatever the job.
         match &response {
+            Response::Catalog(catalog) => {
+                self.catalog = Some(catalog.clone().map(Rc::new));
+                return;
+            }
+            Response::ModelFacts(facts) => {
+                self.models
+                    .insert(facts.model_id.clone(), Rc::new(facts.clone()));
+                return;
+            }
             Response::Backends(info) => {
                 self.backends = Some(info.clone());
                 return;
@@ -298,22 +289,14 @@ impl AppState {
             return; // an older run of the same request
         }
         let state = Rc::make_mut(entry);
+        let facts = self.models.get(&request.model_id).map(|f| &**f);
         match response {
             Response::Encoded {
                 source_tokens,
                 encoder,
-            } => {
-                // A GPU run that failed half-way is replaced by the CPU's: start over.
-                state.source_tokens = source_tokens;
-                state.encoder = Some(Rc::new(encoder));
-                state.steps.clear();
-                state.beam = None;
-            }
-            Response::Step { step, token, trace } => {
-                state.steps.truncate(step);
-                state.steps.push((token, trace));
-            }
-            Response::Beam { step, tree } => state.beam = Some((step, tree)),
+            } => state.encoded(source_tokens, encoder),
+            Response::Step { step, trace } => state.step(facts, step, trace),
+            Response::Beam { step, nodes } => state.beam_nodes(step, nodes),
             Response::Translated(done) => {
                 self.last_run = Some(LastRun {
                     model_id: done.model_id.clone(),
@@ -322,8 +305,7 @@ impl AppState {
                     measured: done.measured.clone(),
                     fallback: done.fallback.clone(),
                 });
-                state.source_tokens = done.source_tokens.clone();
-                state.done = Some(Rc::new(*done));
+                state.finish(*done, facts);
                 self.jobs.remove(&job);
             }
             Response::Failed(failure) => {

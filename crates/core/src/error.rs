@@ -42,5 +42,44 @@ pub enum Error {
 
     /// The compute backend failed (GPU device lost, out of memory, a limit exceeded).
     #[error("backend: {0}")]
-    Backend(String),
+    Backend(BackendError),
+}
+
+/// A backend's failure, with its kind kept so that a caller decides once what to do (fall back
+/// to the CPU for good, try a smaller problem, report a bug) without parsing the message.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[error("{message}")]
+pub struct BackendError {
+    pub kind: BackendErrorKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendErrorKind {
+    /// The device is gone (driver reset, destroyed, reclaimed): nothing more runs on it.
+    DeviceLost,
+    /// An allocation failed.
+    OutOfMemory,
+    /// The problem exceeds one of the device's limits (a smaller one may still run).
+    Limit,
+    /// Anything else (a validation error, a failed read-back, bad kernel arguments).
+    Other,
+}
+
+impl Error {
+    /// A backend failure of `kind`.
+    pub fn backend(kind: BackendErrorKind, message: impl Into<String>) -> Self {
+        Error::Backend(BackendError {
+            kind,
+            message: message.into(),
+        })
+    }
+
+    /// The backend failure's kind, if this is one.
+    pub fn backend_kind(&self) -> Option<BackendErrorKind> {
+        match self {
+            Error::Backend(e) => Some(e.kind),
+            _ => None,
+        }
+    }
 }

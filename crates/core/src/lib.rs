@@ -30,4 +30,4 @@ pub mod trace;
 pub mod translator;
 pub mod weights;
 
-pub use error::{Error, Result};
+pub use error::{BackendError, BackendErrorKind, Error, Result};

@@ -95,7 +95,8 @@ impl<B: Backend> Translator<B> {
         )
     }
 
-    /// Tokenise, translate, detokenise; events stream as each step is decided.
+    /// Tokenise, translate, detokenise; events stream as each step is decided, starting with
+    /// [`DecodeEvent::Tokenized`] (so a caller never tokenises the text a second time).
     pub async fn translate(
         &self,
         text: &str,
@@ -103,12 +104,15 @@ impl<B: Backend> Translator<B> {
         on_event: &mut dyn FnMut(DecodeEvent<'_>),
     ) -> Result<TranslationOutput> {
         let encoding = self.source.encode(text)?;
+        let mut source_tokens = encoding.tokens;
+        source_tokens.push(self.source.token(crate::tokenizer::EOS).to_string());
+        on_event(DecodeEvent::Tokenized {
+            source_tokens: &source_tokens,
+        });
         let translation = self
             .model
             .translate(&encoding.ids, options, on_event)
             .await?;
-        let mut source_tokens = encoding.tokens;
-        source_tokens.push(self.source.token(crate::tokenizer::EOS).to_string());
         let target_tokens = translation
             .steps
             .iter()

@@ -471,15 +471,21 @@ fn beam_search_returns_the_best_finished_hypothesis_and_marks_its_path() {
 fn decoding_streams_one_event_per_step() {
     let t = random_translator("gru-attn", 3).unwrap();
     let mut events = Vec::new();
-    let out = pollster::block_on(t.translate(SENTENCES[0], &options(1, 10), &mut |e| {
-        events.push(match e {
-            DecodeEvent::Encoded(_) => None,
-            DecodeEvent::Step { step, trace } => Some((step, trace.token)),
+    let mut tokenized = Vec::new();
+    let out = pollster::block_on(
+        t.translate(SENTENCES[0], &options(1, 10), &mut |e| match e {
+            DecodeEvent::Tokenized { source_tokens } => {
+                assert!(events.is_empty(), "the source pieces come first");
+                tokenized = source_tokens.to_vec();
+            }
+            DecodeEvent::Encoded(_) => events.push(None),
+            DecodeEvent::Step { step, trace } => events.push(Some((step, trace.token))),
             DecodeEvent::Beam { .. } => panic!("greedy emitted a beam event"),
-        })
-    }))
+        }),
+    )
     .unwrap();
-    assert_eq!(events[0], None, "the encoder event comes first");
+    assert_eq!(tokenized, out.source_tokens, "the streamed source pieces");
+    assert_eq!(events[0], None, "the encoder event comes next");
     let steps: Vec<(usize, u32)> = out
         .translation
         .steps

@@ -34,6 +34,8 @@ struct DeviceErrors {
     /// Errors wgpu reported outside any error scope, oldest first.
     uncaptured: Vec<GpuError>,
     lost: Option<String>,
+    /// Woken when the device is lost (see [`GpuContext::lost_within`]).
+    lost_waiters: Vec<futures_channel::oneshot::Sender<()>>,
 }
 
 struct Inner {
@@ -125,6 +127,9 @@ impl GpuContext {
         device.set_device_lost_callback(move |reason, message| {
             let mut errs = sink.lock().unwrap_or_else(|p| p.into_inner());
             errs.lost = Some(format!("{reason:?}: {message}"));
+            for waiter in errs.lost_waiters.drain(..) {
+                let _ = waiter.send(());
+            }
         });
         Self {
             inner: Arc::new(Inner {
@@ -195,6 +200,44 @@ impl GpuContext {
         }
     }
 
+    /// Err(DeviceLost) if the device is lost now or within `ms` milliseconds. A browser may
+    /// reject a pending read-back before it reports the loss (Chromium does after `destroy()`),
+    /// so a failed read-back waits here for that news before it is called anything else. Native
+    /// wgpu reports the loss during `poll`, which the read-back has already done.
+    pub async fn lost_within(&self, ms: u32) -> GpuResult<()> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let lost = {
+                let mut errs = self.inner.errors.lock().unwrap_or_else(|p| p.into_inner());
+                if errs.lost.is_some() {
+                    None
+                } else {
+                    let (tx, rx) = futures_channel::oneshot::channel();
+                    errs.lost_waiters.push(tx);
+                    Some(rx)
+                }
+            };
+            if let Some(mut lost) = lost {
+                let mut timeout = std::pin::pin!(sleep_ms(ms));
+                std::future::poll_fn(|cx| {
+                    use std::future::Future;
+                    use std::task::Poll;
+                    if std::pin::Pin::new(&mut lost).poll(cx).is_ready()
+                        || timeout.as_mut().poll(cx).is_ready()
+                    {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
+                })
+                .await;
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = ms;
+        self.check_lost()
+    }
+
     /// The first error the device reported since the last check, if any; a lost device stays lost.
     pub fn take_error(&self) -> GpuResult<()> {
         let mut errs = self.inner.errors.lock().unwrap_or_else(|p| p.into_inner());
@@ -209,4 +252,16 @@ impl GpuContext {
             Err(first)
         }
     }
+}
+
+/// Resolves after `ms` milliseconds (`setTimeout` of the page or the worker).
+#[cfg(target_arch = "wasm32")]
+async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
+            let _ = js_sys::Function::from(set_timeout).call2(&global, &resolve, &ms.into());
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

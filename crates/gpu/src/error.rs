@@ -1,7 +1,9 @@
 //! What can go wrong on the GPU. Every failure is an `Err`, never a panic: the adapter may be
 //! missing, the device may be lost (a driver reset, a tab in the background), memory may run out,
-//! or a problem may exceed the device's limits. Converts into `seq2seq_core::Error::Backend`.
+//! or a problem may exceed the device's limits. Converts into `seq2seq_core::Error::Backend`,
+//! keeping its kind (`BackendErrorKind`).
 
+use seq2seq_core::BackendErrorKind;
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -57,9 +59,25 @@ pub enum GpuError {
     InvalidInput(String),
 }
 
+impl GpuError {
+    /// The kind core's error keeps, so callers across the crate boundary can decide on it.
+    pub fn kind(&self) -> BackendErrorKind {
+        match self {
+            GpuError::DeviceLost(_) => BackendErrorKind::DeviceLost,
+            GpuError::OutOfMemory(_) => BackendErrorKind::OutOfMemory,
+            GpuError::Limit { .. } | GpuError::AdapterLimit { .. } => BackendErrorKind::Limit,
+            GpuError::NoAdapter(_)
+            | GpuError::RequestDevice(_)
+            | GpuError::Validation(_)
+            | GpuError::ReadBack(_)
+            | GpuError::InvalidInput(_) => BackendErrorKind::Other,
+        }
+    }
+}
+
 impl From<GpuError> for seq2seq_core::Error {
     fn from(e: GpuError) -> Self {
-        seq2seq_core::Error::Backend(e.to_string())
+        seq2seq_core::Error::backend(e.kind(), e.to_string())
     }
 }
 

@@ -25,6 +25,7 @@ pub mod bench;
 pub mod context;
 pub mod error;
 pub mod kernels;
+pub mod measure;
 mod pool;
 pub mod requirements;
 pub mod runtime;

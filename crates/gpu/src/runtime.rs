@@ -14,6 +14,8 @@ use crate::pool::{size_class, BufferPool, GpuBuffer};
 
 /// Every buffer is at least this large and a multiple of it, so it can be bound as `array<vec4<f32>>`.
 const BUFFER_ALIGN: u64 = 16;
+/// How long a failed read-back waits for the device-lost news (see `GpuContext::lost_within`).
+const LOST_NEWS_MS: u32 = 100;
 /// Offsets of views into a buffer (planes of a fused cell's outputs) are multiples of this: the
 /// largest `minStorageBufferOffsetAlignment` WebGPU allows.
 pub const VIEW_ALIGN_FLOATS: usize = 64;
@@ -534,9 +536,16 @@ impl Gpu {
         let mapped = rx
             .await
             .map_err(|_| GpuError::DeviceLost("the read-back was cancelled".into()))?;
-        // Errors of the work itself explain a failed map better than the map error does.
-        self.check_errors().await?;
-        mapped.map_err(|e| GpuError::ReadBack(e.to_string()))?;
+        // Errors of the work itself explain a failed map better than the map error does, and a
+        // lost device explains both (its news may come a little after the failed map).
+        let checked = self
+            .check_errors()
+            .await
+            .and_then(|()| mapped.map_err(|e| GpuError::ReadBack(e.to_string())));
+        if let Err(e) = checked {
+            self.inner.ctx.lost_within(LOST_NEWS_MS).await?;
+            return Err(e);
+        }
         let out = {
             let view = staging
                 .get_mapped_range(..)

@@ -2,10 +2,13 @@
 //! the hypothesis it extended. The final answer's path is highlighted; finished hypotheses (EOS)
 //! are marked. Node labels are the target pieces, with the cumulative log-probability on hover.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use seq2seq_core::trace::BeamTree;
 
+use super::palette::{HIGHLIGHT, HIGHLIGHT_TEXT, LABEL, MUTED};
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
@@ -13,9 +16,9 @@ use crate::i18n::tr;
 #[derive(Properties, PartialEq)]
 pub struct BeamTreeProps {
     pub id: AttrValue,
-    pub tree: BeamTree,
-    /// Display piece of each target id.
-    pub vocab: std::rc::Rc<Vec<String>>,
+    pub tree: Rc<BeamTree>,
+    /// Display piece of each target id (the model's vocabulary, shared).
+    pub vocab: Rc<Vec<String>>,
 }
 
 const COL: f64 = 84.0;
@@ -49,7 +52,7 @@ pub fn BeamTreeView(props: &BeamTreeProps) -> Html {
         let best = node.best && nodes[parent].best;
         Some(html! {
             <line x1={(x0 + 8.0).to_string()} y1={y0.to_string()} x2={(x1 - 8.0).to_string()} y2={y1.to_string()}
-                  stroke={if best { "#f59e0b" } else { "#9aa4b5" }} stroke-width={if best { "2.5" } else { "1" }} />
+                  stroke={if best { HIGHLIGHT } else { MUTED }} stroke-width={if best { "2.5" } else { "1" }} />
         })
     });
     let labels = nodes.iter().enumerate().map(|(i, node)| {
@@ -63,9 +66,9 @@ pub fn BeamTreeView(props: &BeamTreeProps) -> Html {
         html! {
             <g class={classes!("beam-node", node.best.then_some("best"))} data-best={node.best.to_string()}>
                 <circle cx={x.to_string()} cy={y.to_string()} r="4"
-                        fill={if node.best { "#f59e0b" } else { "#9aa4b5" }} />
+                        fill={if node.best { HIGHLIGHT } else { MUTED }} />
                 <text x={(x + 7.0).to_string()} y={(y - 6.0).to_string()} font-size="12"
-                      fill={if node.best { "#d97706" } else { "#7b8494" }}
+                      fill={if node.best { HIGHLIGHT_TEXT } else { LABEL }}
                       font-weight={node.best.then_some("bold")}>
                     { text }
                     <title>{ format!("log p = {:.3}", node.log_prob) }</title>

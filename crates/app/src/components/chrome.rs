@@ -1,12 +1,13 @@
 //! The page chrome (hidden with `?embed=1`): title, the six views, language, theme and backend
-//! controls, the backend badge; the footer with the data's license and attribution.
+//! controls, the backend badge; the footer with the data's license and attribution, and the
+//! Diagnostics (whose buttons call the owner's callbacks).
 
 use yew::prelude::*;
 
 use crate::components::BackendBadge;
 use crate::context::use_app;
 use crate::i18n::tr;
-use crate::protocol::Request;
+use crate::protocol::BackendsInfo;
 use crate::route::{BackendPref, Theme, UiLang, View};
 
 /// The name of each view in the navigation.
@@ -110,32 +111,26 @@ pub fn Header() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct FooterProps {
+    /// Which backends the worker found (None until it answered).
+    pub backends: Option<BackendsInfo>,
+    /// The data's attribution from the catalogue (None until it is read).
+    pub attribution: Option<String>,
+    pub on_clear_cache: Callback<()>,
+    /// Diagnostics: destroy the GPU device, crash the worker.
+    pub on_lose_gpu: Callback<()>,
+    pub on_crash_worker: Callback<()>,
+}
+
 #[function_component]
-pub fn Footer() -> Html {
-    let app = use_app();
-    let lang = app.lang();
-    let clear = {
-        let app = app.clone();
-        Callback::from(move |_| {
-            app.request(Request::ClearCache);
-        })
-    };
-    let lose_gpu = {
-        let app = app.clone();
-        Callback::from(move |_| {
-            app.request(Request::LoseGpu);
-        })
-    };
-    let crash_worker = {
-        let app = app.clone();
-        Callback::from(move |_| {
-            app.request(Request::Crash);
-        })
-    };
+pub fn Footer(props: &FooterProps) -> Html {
+    let lang = use_app().lang();
+    let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
     // A bug in the page itself: the panic hook of `crate::report_page_panics` reports it.
     let crash_page =
         Callback::from(|_| panic!("a simulated crash (Diagnostics → Simulate a page crash)"));
-    let adapter = match &app.state.backends {
+    let adapter = match &props.backends {
         Some(info) => match (&info.gpu_adapter, &info.gpu_unavailable) {
             // Browsers may hide the adapter's description (Chromium does by default).
             (Some(name), _) if name.is_empty() => tr(
@@ -150,14 +145,10 @@ pub fn Footer() -> Html {
         },
         None => "…".to_owned(),
     };
-    let attribution = app
-        .state
-        .catalog()
-        .map(|c| c.attribution.clone())
-        .unwrap_or_else(|| {
-            "English–Chinese sentence pairs from the Tatoeba Project (tatoeba.org), CC BY 2.0 FR."
-                .to_owned()
-        });
+    let attribution = props.attribution.clone().unwrap_or_else(|| {
+        "English–Chinese sentence pairs from the Tatoeba Project (tatoeba.org), CC BY 2.0 FR."
+            .to_owned()
+    });
     html! {
         <footer class="footer">
             <p>
@@ -168,7 +159,7 @@ pub fn Footer() -> Html {
             <p class="muted">
                 { format!("Seq2Seq Playground v{}", env!("CARGO_PKG_VERSION")) }
                 { " · " }
-                <button class="link" onclick={clear} id="clear-cache">{ tr(lang, "清除已缓存的模型", "Clear cached models") }</button>
+                <button class="link" onclick={click(&props.on_clear_cache)} id="clear-cache">{ tr(lang, "清除已缓存的模型", "Clear cached models") }</button>
                 { " · " }
                 <a href="embed-example.html">{ tr(lang, "嵌入到博客", "Embed in a blog") }</a>
             </p>
@@ -176,12 +167,12 @@ pub fn Footer() -> Html {
                 <summary>{ tr(lang, "诊断", "Diagnostics") }</summary>
                 <p>{ "WebGPU: " }<span id="adapter-name">{ adapter }</span></p>
                 <p>
-                    <button class="small" id="lose-gpu" onclick={lose_gpu}>{ tr(lang, "模拟 GPU 丢失", "Simulate a lost GPU") }</button>
+                    <button class="small" id="lose-gpu" onclick={click(&props.on_lose_gpu)}>{ tr(lang, "模拟 GPU 丢失", "Simulate a lost GPU") }</button>
                     { " " }{ tr(lang, "（销毁 GPU 设备：下一次 GPU 计算会失败，页面应改用 CPU 并说明原因）",
                         "(destroys the GPU device: the next GPU run fails, and the page should fall back to the CPU and say so)") }
                 </p>
                 <p>
-                    <button class="small" id="crash-worker" onclick={crash_worker}>{ tr(lang, "模拟计算线程崩溃", "Simulate a worker crash") }</button>
+                    <button class="small" id="crash-worker" onclick={click(&props.on_crash_worker)}>{ tr(lang, "模拟计算线程崩溃", "Simulate a worker crash") }</button>
                     { " " }
                     <button class="small" id="crash-page" onclick={crash_page}>{ tr(lang, "模拟页面崩溃", "Simulate a page crash") }</button>
                     { " " }{ tr(lang, "（页面应说明出了什么错，并提供重启或重新加载；输入的内容保存在链接里）",

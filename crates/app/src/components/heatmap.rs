@@ -8,14 +8,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::palette::{ACCENT, HIGHLIGHT, LABEL};
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
-
-/// Cell colour (explicit, so exported files match the screen).
-const CELL_RGB: &str = "#2f6fde";
-const LABEL_RGB: &str = "#7b8494";
-const HIGHLIGHT_RGB: &str = "#f59e0b";
 
 #[derive(Properties, PartialEq)]
 pub struct HeatmapProps {
@@ -135,8 +131,8 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
             cells.push(html! {
                 <rect class="cell" x={(left + j as f64 * cell).to_string()} y={(top + i as f64 * cell).to_string()}
                       width={(cell - 1.0).to_string()} height={(cell - 1.0).to_string()}
-                      fill={CELL_RGB} fill-opacity={format!("{:.3}", v.clamp(0.0, 1.0).powf(0.75).max(0.03))}
-                      stroke={highlighted.then_some(HIGHLIGHT_RGB)} stroke-width="1.5"
+                      fill={ACCENT} fill-opacity={format!("{:.3}", v.clamp(0.0, 1.0).powf(0.75).max(0.03))}
+                      stroke={highlighted.then_some(HIGHLIGHT)} stroke-width="1.5"
                       data-row={i.to_string()} data-col={j.to_string()} data-value={v.to_string()}
                       onmouseenter={set_hover(Some(Hover::Cell(i, j)))} onclick={select(i)} />
             });
@@ -149,7 +145,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
             html! {
                 <text class="row-label" x={(left - 6.0).to_string()} y={(top + (i as f64 + 0.5) * cell + 4.0).to_string()}
                       text-anchor="end" font-size={font.to_string()}
-                      fill={if active { HIGHLIGHT_RGB } else { LABEL_RGB }}
+                      fill={if active { HIGHLIGHT } else { LABEL }}
                       font-weight={active.then_some("bold")}
                       opacity={w.map(|w| format!("{:.2}", 0.25 + 0.75 * w))}
                       onmouseenter={set_hover(Some(Hover::Row(i)))} onclick={select(i)}>{ label.clone() }</text>
@@ -165,7 +161,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
             html! {
                 <text class="col-label" x={x.to_string()} y={y.to_string()} font-size={font.to_string()}
                       transform={format!("rotate(-55 {x} {y})")}
-                      fill={if active { HIGHLIGHT_RGB } else { LABEL_RGB }}
+                      fill={if active { HIGHLIGHT } else { LABEL }}
                       font-weight={active.then_some("bold")}
                       opacity={w.map(|w| format!("{:.2}", 0.25 + 0.75 * w))}
                       onmouseenter={set_hover(Some(Hover::Col(j)))}>{ label.clone() }</text>
@@ -176,7 +172,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         html! {
             <rect x={(left - 1.0).to_string()} y={(top + i as f64 * cell - 1.0).to_string()}
                   width={(cols as f64 * cell + 1.0).to_string()} height={(cell + 1.0).to_string()}
-                  fill="none" stroke={HIGHLIGHT_RGB} stroke-width="2" pointer-events="none" />
+                  fill="none" stroke={HIGHLIGHT} stroke-width="2" pointer-events="none" />
         }
     });
     // The hovered cell's value, in words (one element, not a tooltip per cell: big maps stay light).

@@ -1,4 +1,6 @@
 //! Function components that render data; none of them computes a model or touches wgpu.
+//! `palette` holds the figures' colours, `strip` the heat strips and small SVG widgets that
+//! several views draw with.
 
 mod attention_panel;
 mod badge;
@@ -8,6 +10,8 @@ mod download_bar;
 mod heatmap;
 mod model_picker;
 mod notices;
+pub mod palette;
+pub mod strip;
 mod text_input;
 mod view_intro;
 

@@ -17,7 +17,7 @@ use crate::components::{TextInput, ViewIntro};
 use crate::context::use_app;
 use crate::i18n::{family_name, tr};
 use crate::route::{Family, UrlState};
-use crate::views::step_through::strip::dot;
+use crate::components::strip::dot;
 
 /// The models this view runs: all five unless the link names others.
 pub fn view_models(url: &UrlState) -> Vec<Family> {

@@ -77,9 +77,14 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                     </p>
                 }
             } else {
-                let (tokens, steps): (Vec<String>, Vec<_>) = match &state.done {
+                // Finished: the result's shared parts; streaming: the steps so far.
+                let (tokens, steps) = match &state.done {
                     Some(done) => (done.target_tokens.clone(), done.steps.clone()),
-                    None => state.steps.iter().cloned().unzip(),
+                    None => {
+                        let (tokens, steps): (Vec<String>, Vec<_>) =
+                            state.steps.iter().cloned().unzip();
+                        (Rc::new(tokens), Rc::new(steps))
+                    }
                 };
                 let token_chips = tokens.iter().enumerate().map(|(i, t)| {
                     html! { <span class="token" data-step={i.to_string()}>{ t.clone() }</span> }
@@ -104,14 +109,14 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                         </div>
                         if !state.source_tokens.is_empty() && !steps.is_empty() {
                             <AttentionPanel id={format!("translate-{}", family.slug())} {family}
-                                source_tokens={Rc::new(state.source_tokens.clone())}
-                                target_tokens={Rc::new(tokens.clone())}
-                                steps={Rc::new(steps)} />
+                                source_tokens={state.source_tokens.clone()}
+                                target_tokens={tokens.clone()}
+                                {steps} />
                         }
                         if let Some(done) = &done {
                             if let Some(tree) = &done.beam_tree {
                                 <BeamTreeView id={format!("beam-{}", family.slug())} tree={tree.clone()}
-                                              vocab={Rc::new(done.target_vocab.clone())} />
+                                              vocab={done.target_vocab.clone()} />
                             }
                         }
                     </>

@@ -4,11 +4,15 @@
 //! Methods take `&Rc<RefCell<Hosting>>` and never hold the borrow across an `await`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use seq2seq_core::backend::CpuBackend;
+use seq2seq_core::backend::{Backend, CpuBackend};
+use seq2seq_core::models::ModelConfig;
+use seq2seq_core::tokenizer::Tokenizer;
 use seq2seq_core::translator::{Translator, TranslatorConfig};
+use seq2seq_core::weights::Weights;
+use seq2seq_gpu::measure::now_ms;
 use seq2seq_gpu::GpuBackend;
 use wasm_bindgen::JsValue;
 
@@ -16,7 +20,8 @@ use super::fetch::{self, ModelFiles};
 use super::Reply;
 use crate::catalog::{Catalog, INDEX_URL};
 use crate::protocol::{
-    BackendKind, BackendsInfo, Bilingual, DownloadProgress, Failure, FailureKind, Response,
+    BackendKind, BackendsInfo, Bilingual, DownloadProgress, Failure, FailureKind, ModelFacts,
+    Response,
 };
 
 /// The GPU as far as this worker knows.
@@ -38,22 +43,10 @@ pub struct Hosting {
     gpu_models: HashMap<String, Rc<Translator<GpuBackend>>>,
     /// The reader was told why the GPU cannot be used (told once per worker, not per request).
     gpu_refusal_told: bool,
+    /// Models whose `ModelFacts` the page has (sent once, whichever backend loads first).
+    facts_sent: HashSet<String>,
     /// `auto`: the backend measured faster for each model, with both timings.
     pub auto_choice: HashMap<String, (BackendKind, Vec<(BackendKind, f64)>)>,
-}
-
-/// Milliseconds from the worker's clock.
-pub fn now_ms() -> f64 {
-    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|p| js_sys::Reflect::get(&p, &"now".into()).ok().map(|f| (p, f)))
-        .and_then(|(p, f)| {
-            js_sys::Function::from(f)
-                .call0(&p)
-                .ok()
-                .and_then(|v| v.as_f64())
-        })
-        .unwrap_or(0.0)
 }
 
 fn has_navigator_gpu() -> bool {
@@ -150,6 +143,7 @@ impl Hosting {
         self.files.clear();
     }
 
+    /// The catalogue, fetched once per worker (the page gets it from here: `Response::Catalog`).
     pub async fn catalog(this: &Rc<RefCell<Hosting>>) -> Result<Rc<Catalog>, Failure> {
         if let Some(catalog) = &this.borrow().catalog {
             return Ok(catalog.clone());
@@ -213,6 +207,7 @@ impl Hosting {
         let files = Hosting::files(this, model_id, reply).await?;
         let start = now_ms();
         let model = Rc::new(load(&CpuBackend, model_id, &files)?);
+        Hosting::send_facts(this, &model, reply);
         reply.send(Response::ModelReady {
             model_id: model_id.to_owned(),
             backend: BackendKind::Cpu,
@@ -237,6 +232,7 @@ impl Hosting {
         let files = Hosting::files(this, model_id, reply).await.map_err(Err)?;
         let start = now_ms();
         let model = Rc::new(load(&gpu, model_id, &files).map_err(Err)?);
+        Hosting::send_facts(this, &model, reply);
         reply.send(Response::ModelReady {
             model_id: model_id.to_owned(),
             backend: BackendKind::Gpu,
@@ -247,13 +243,45 @@ impl Hosting {
             .insert(model_id.to_owned(), model.clone());
         Ok(model)
     }
+
+    /// Tell the page what `model` is, the first time any backend loads it.
+    fn send_facts<B: Backend>(this: &Rc<RefCell<Hosting>>, model: &Translator<B>, reply: &Reply) {
+        let id = &model.config.id;
+        if this.borrow_mut().facts_sent.insert(id.clone()) {
+            reply.send(Response::ModelFacts(facts(model)));
+        }
+    }
 }
 
-fn load<B: seq2seq_core::backend::Backend>(
-    b: &B,
-    model_id: &str,
-    files: &ModelFiles,
-) -> Result<Translator<B>, Failure> {
+/// `model`'s facts for the page.
+pub fn facts<B: Backend>(model: &Translator<B>) -> ModelFacts {
+    let config = &model.config.model;
+    let (source_vocab_size, _) = config.vocab_sizes();
+    let (embed_dim, hidden_dim, layers, heads) = match config {
+        ModelConfig::Rnn(c) | ModelConfig::Gru(c) | ModelConfig::Lstm(c) => {
+            (c.embed_dim, c.hidden_dim, 1, 0)
+        }
+        ModelConfig::GruAttn(c) => (c.embed_dim, c.hidden_dim, 1, 0),
+        ModelConfig::Transformer(c) => (c.dim, c.dim, c.decoder_layers, c.heads),
+    };
+    ModelFacts {
+        model_id: model.config.id.clone(),
+        family: config.family().to_owned(),
+        embed_dim,
+        hidden_dim,
+        layers,
+        heads,
+        source_vocab_size,
+        target_vocab: Rc::new(
+            (0..model.target.vocab_size() as u32)
+                .map(|id| model.target.token(id).to_owned())
+                .collect(),
+        ),
+    }
+}
+
+/// The model in `files` on backend `b`; config.json is parsed once, here.
+fn load<B: Backend>(b: &B, model_id: &str, files: &ModelFiles) -> Result<Translator<B>, Failure> {
     let config = TranslatorConfig::from_json(&files.config)
         .map_err(|e| model_error(format!("models/{model_id}/config.json: {e}")))?;
     if config.id != model_id {
@@ -262,12 +290,14 @@ fn load<B: seq2seq_core::backend::Backend>(
             config.id
         )));
     }
-    Translator::load(
-        b,
-        &files.config,
-        &files.weights,
-        &files.source_tokenizer,
-        &files.target_tokenizer,
-    )
-    .map_err(|e| model_error(format!("models/{model_id}: {e}")))
+    let parts = || {
+        Ok::<_, seq2seq_core::Error>((
+            Weights::from_safetensors(&files.weights)?,
+            Tokenizer::from_json(&files.source_tokenizer)?,
+            Tokenizer::from_json(&files.target_tokenizer)?,
+        ))
+    };
+    parts()
+        .and_then(|(weights, source, target)| Translator::new(b, config, weights, source, target))
+        .map_err(|e| model_error(format!("models/{model_id}: {e}")))
 }

@@ -17,9 +17,9 @@
 mod bench;
 mod fetch;
 mod flash_lab;
-mod hosting;
+pub mod hosting;
 mod qkv;
-mod translate;
+pub mod translate;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -154,6 +154,11 @@ pub fn start() {
 async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) {
     match request {
         Request::Probe => {
+            // The catalogue first: the page's cards and charts need it, not the GPU.
+            let catalog = Hosting::catalog(hosting).await;
+            reply.send(Response::Catalog(
+                catalog.map(|c| (*c).clone()).map_err(|f| f.message),
+            ));
             let info = Hosting::probe(hosting).await;
             reply.send(Response::Backends(info));
         }

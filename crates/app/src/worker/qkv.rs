@@ -10,8 +10,9 @@ use std::rc::Rc;
 use seq2seq_core::decoding::DecodeOptions;
 use seq2seq_core::models::AnyModel;
 use seq2seq_core::tokenizer::{BOS, EOS};
+use seq2seq_gpu::measure::now_ms;
 
-use super::hosting::{now_ms, Hosting};
+use super::hosting::Hosting;
 use super::Reply;
 use crate::protocol::{Failure, FailureKind, QkvRequest, QkvResult, Response};
 

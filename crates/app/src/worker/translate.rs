@@ -6,18 +6,25 @@
 //! - `auto`: the first time a model runs, both backends run it and the faster is kept for that
 //!   model (at batch 1 these small models are often faster on the CPU); the answer carries both
 //!   timings, and a notice is sent if the two disagree on the tokens.
+//!
+//! The page hears each fact once: the source pieces and the encoder trace (`Encoded`), each
+//! greedy step (`Step`) or each step's new beam-tree nodes (`Beam`) as they are decided, then in
+//! `Translated` only what did not stream (`protocol::Unstreamed`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use seq2seq_core::backend::Backend;
-use seq2seq_core::decoding::{DecodeEvent, DecodeOptions};
+use seq2seq_core::decoding::{DecodeEvent, DecodeOptions, Translation};
 use seq2seq_core::translator::{TranslationOutput, Translator};
+use seq2seq_core::{BackendErrorKind, Error};
+use seq2seq_gpu::measure::now_ms;
 
-use super::hosting::{now_ms, Hosting};
+use super::hosting::Hosting;
 use super::Reply;
 use crate::protocol::{
     BackendKind, Bilingual, Failure, FailureKind, Response, TranslateRequest, TranslationDone,
+    Unstreamed,
 };
 use crate::route::BackendPref;
 
@@ -35,65 +42,104 @@ pub fn options(beam: usize) -> DecodeOptions {
     }
 }
 
+/// One finished run: its output, wall time, and whether its events went to the page.
+struct Run {
+    output: TranslationOutput,
+    millis: f64,
+    streamed: bool,
+}
+
 /// Run one translation on `t`, streaming events when `stream` (else silently).
 async fn translate_on<B: Backend>(
     t: &Translator<B>,
     request: &TranslateRequest,
     reply: &Reply,
     stream: bool,
-) -> Result<(TranslationOutput, f64), seq2seq_core::Error> {
+) -> Result<Run, Error> {
     let options = options(request.beam);
     let start = now_ms();
-    // Source pieces are only known after tokenising; the Encoded event carries them.
-    let source_tokens = t.source.encode(&request.text).map(|e| e.tokens)?;
+    let mut stream_to = Stream::default();
     let mut on_event = |event: DecodeEvent<'_>| {
-        if !stream {
-            return;
-        }
-        match event {
-            DecodeEvent::Encoded(encoder) => {
-                let mut tokens = source_tokens.clone();
-                tokens.push(t.source.token(seq2seq_core::tokenizer::EOS).to_owned());
-                reply.send(Response::Encoded {
-                    source_tokens: tokens,
-                    encoder: encoder.clone(),
-                });
+        if stream {
+            if let Some(response) = stream_to.response(event) {
+                reply.send(response);
             }
-            DecodeEvent::Step { step, trace } => reply.send(Response::Step {
-                step,
-                token: t.target.token(trace.token).to_owned(),
-                trace: trace.clone(),
-            }),
-            DecodeEvent::Beam { step, tree } => reply.send(Response::Beam {
-                step,
-                tree: tree.clone(),
-            }),
         }
     };
     let output = t.translate(&request.text, &options, &mut on_event).await?;
-    Ok((output, now_ms() - start))
+    Ok(Run {
+        output,
+        millis: now_ms() - start,
+        streamed: stream,
+    })
 }
 
-fn done<B: Backend>(
-    t: &Translator<B>,
-    request: &TranslateRequest,
+/// Turns decoding events into the page's messages, each fact once.
+#[derive(Default)]
+pub struct Stream {
+    /// From `Tokenized`, sent with `Encoded`.
+    source_tokens: Vec<String>,
+    /// Beam-tree nodes already sent.
+    nodes_sent: usize,
+}
+
+impl Stream {
+    /// The message for `event`, if it has one.
+    pub fn response(&mut self, event: DecodeEvent<'_>) -> Option<Response> {
+        Some(match event {
+            DecodeEvent::Tokenized { source_tokens } => {
+                self.source_tokens = source_tokens.to_vec();
+                return None;
+            }
+            DecodeEvent::Encoded(encoder) => Response::Encoded {
+                source_tokens: std::mem::take(&mut self.source_tokens),
+                encoder: encoder.clone(),
+            },
+            DecodeEvent::Step { step, trace } => Response::Step {
+                step,
+                trace: trace.clone(),
+            },
+            DecodeEvent::Beam { step, tree } => {
+                let nodes = tree.nodes[self.nodes_sent..].to_vec();
+                self.nodes_sent = tree.nodes.len();
+                Response::Beam { step, nodes }
+            }
+        })
+    }
+}
+
+/// What the stream of a run did not carry (see `protocol::Unstreamed`).
+pub fn unstreamed(translation: Translation, streamed: bool) -> Option<Unstreamed> {
+    if !streamed {
+        return Some(Unstreamed::Run {
+            encoder: translation.encoder,
+            steps: translation.steps,
+            beam_tree: translation.beam_tree,
+        });
+    }
+    let tree = translation.beam_tree?;
+    Some(Unstreamed::Beam {
+        steps: translation.steps,
+        best_path: (0..tree.nodes.len())
+            .filter(|&i| tree.nodes[i].best)
+            .collect(),
+    })
+}
+
+/// The final answer of a run: its text, how it went, and what its stream did not carry.
+pub fn done(
+    model_id: &str,
     output: TranslationOutput,
+    streamed: bool,
     backend: BackendKind,
     millis: f64,
     measured: Vec<(BackendKind, f64)>,
     fallback: Option<Bilingual>,
 ) -> Response {
     Response::Translated(Box::new(TranslationDone {
-        model_id: request.model_id.clone(),
-        source_tokens: output.source_tokens,
-        target_tokens: output.target_tokens,
+        model_id: model_id.to_owned(),
         text: output.text,
-        steps: output.translation.steps,
-        encoder: output.translation.encoder,
-        beam_tree: output.translation.beam_tree,
-        target_vocab: (0..t.target.vocab_size() as u32)
-            .map(|id| t.target.token(id).to_owned())
-            .collect(),
+        unstreamed: unstreamed(output.translation, streamed),
         backend,
         millis,
         measured,
@@ -101,7 +147,26 @@ fn done<B: Backend>(
     }))
 }
 
-fn input_failure(e: seq2seq_core::Error) -> Failure {
+/// The answer of a finished run.
+fn answer(
+    request: &TranslateRequest,
+    run: Run,
+    backend: BackendKind,
+    measured: Vec<(BackendKind, f64)>,
+    fallback: Option<Bilingual>,
+) -> Response {
+    done(
+        &request.model_id,
+        run.output,
+        run.streamed,
+        backend,
+        run.millis,
+        measured,
+        fallback,
+    )
+}
+
+fn input_failure(e: Error) -> Failure {
     Failure {
         kind: FailureKind::Input,
         message: e.to_string(),
@@ -155,15 +220,7 @@ async fn run_cpu(
     };
     let measured = measured(hosting, &request.model_id);
     match translate_on(&model, request, reply, true).await {
-        Ok((output, millis)) => reply.send(done(
-            &model,
-            request,
-            output,
-            BackendKind::Cpu,
-            millis,
-            measured,
-            fallback,
-        )),
+        Ok(run) => reply.send(answer(request, run, BackendKind::Cpu, measured, fallback)),
         Err(e) => reply.fail(input_failure(e)),
     }
 }
@@ -198,31 +255,26 @@ async fn run_gpu(
         Err(Err(failure)) => return Err(GpuOutcome::Failed(failure)),
     };
     match translate_on(&model, request, reply, stream).await {
-        Ok((output, millis)) => {
+        Ok(run) => {
             let measured = measured(hosting, &request.model_id);
-            reply.send(done(
-                &model,
-                request,
-                output,
-                BackendKind::Gpu,
-                millis,
-                measured,
-                None,
-            ));
+            reply.send(answer(request, run, BackendKind::Gpu, measured, None));
             Ok(())
         }
-        Err(seq2seq_core::Error::InvalidInput(message)) => Err(GpuOutcome::Failed(Failure {
+        Err(Error::InvalidInput(message)) => Err(GpuOutcome::Failed(Failure {
             kind: FailureKind::Input,
             message,
         })),
         Err(e) => {
-            let lost = lost_reason(hosting).await;
-            let why = match lost {
-                Some(lost) => Bilingual::new(
-                    format!("翻译途中 GPU 丢失（{lost}）"),
-                    format!("the GPU was lost during the translation ({lost})"),
-                ),
-                None => Bilingual::new(
+            // The kind was decided where the failure happened (a failed read-back waits
+            // there for the device-lost news), so it is read here once.
+            let why = match &e {
+                Error::Backend(lost) if lost.kind == BackendErrorKind::DeviceLost => {
+                    Bilingual::new(
+                        format!("翻译途中 GPU 丢失（{lost}）"),
+                        format!("the GPU was lost during the translation ({lost})"),
+                    )
+                }
+                _ => Bilingual::new(
                     format!("翻译途中 GPU 出错（{e}）"),
                     format!("the GPU failed during the translation ({e})"),
                 ),
@@ -238,36 +290,23 @@ async fn run_gpu(
     }
 }
 
-/// Why the device was lost, if it was. The browser can reject a pending read-back before it
-/// resolves `device.lost` (Chromium does after `destroy()`), so a failure is given up to ~100 ms
-/// for that news before it is called a plain GPU failure.
-async fn lost_reason(hosting: &Rc<RefCell<Hosting>>) -> Option<seq2seq_gpu::GpuError> {
-    let gpu = Hosting::gpu(hosting).await.ok()?;
-    for _ in 0..5 {
-        if let Err(lost) = gpu.gpu().context().check_lost() {
-            return Some(lost);
-        }
-        gloo_timers::future::TimeoutFuture::new(20).await;
-    }
-    None
-}
-
 /// `auto` on a model's first run: CPU (streamed), then GPU (silent); keep the faster.
 async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &TranslateRequest) {
     let cpu_model = match Hosting::cpu_model(hosting, &request.model_id, reply).await {
         Ok(model) => model,
         Err(failure) => return reply.fail(failure),
     };
-    let (cpu_output, cpu_ms) = match translate_on(&cpu_model, request, reply, true).await {
-        Ok(result) => result,
+    let cpu_run = match translate_on(&cpu_model, request, reply, true).await {
+        Ok(run) => run,
         Err(e) => return reply.fail(input_failure(e)),
     };
-    let mut measured = vec![(BackendKind::Cpu, cpu_ms)];
+    let mut measured = vec![(BackendKind::Cpu, cpu_run.millis)];
     let mut fallback = None;
     match Hosting::gpu_model(hosting, &request.model_id, reply).await {
         Ok(gpu_model) => match translate_on(&gpu_model, request, reply, false).await {
-            Ok((gpu_output, gpu_ms)) => {
-                measured.push((BackendKind::Gpu, gpu_ms));
+            Ok(gpu_run) => {
+                measured.push((BackendKind::Gpu, gpu_run.millis));
+                let (gpu_output, cpu_output) = (&gpu_run.output, &cpu_run.output);
                 if gpu_output.translation.tokens != cpu_output.translation.tokens {
                     reply.send(Response::Notice(Bilingual::new(
                         format!(
@@ -280,20 +319,12 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
                         ),
                     )));
                 }
-                if gpu_ms < cpu_ms {
+                if gpu_run.millis < cpu_run.millis {
                     hosting.borrow_mut().auto_choice.insert(
                         request.model_id.clone(),
                         (BackendKind::Gpu, measured.clone()),
                     );
-                    return reply.send(done(
-                        &gpu_model,
-                        request,
-                        gpu_output,
-                        BackendKind::Gpu,
-                        gpu_ms,
-                        measured,
-                        None,
-                    ));
+                    return reply.send(answer(request, gpu_run, BackendKind::Gpu, measured, None));
                 }
             }
             Err(e) => {
@@ -315,12 +346,10 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
         request.model_id.clone(),
         (BackendKind::Cpu, measured.clone()),
     );
-    reply.send(done(
-        &cpu_model,
+    reply.send(answer(
         request,
-        cpu_output,
+        cpu_run,
         BackendKind::Cpu,
-        cpu_ms,
         measured,
         fallback,
     ));

@@ -51,6 +51,10 @@ impl Default for DecodeOptions {
 /// Streamed while decoding.
 #[derive(Clone, Copy, Debug)]
 pub enum DecodeEvent<'a> {
+    /// The text was tokenised: display strings of the source pieces, EOS included (one per
+    /// encoder position). Sent by [`crate::translator::Translator::translate`] before the encoder
+    /// runs; [`decode`] starts from ids and never sends it.
+    Tokenized { source_tokens: &'a [String] },
     /// The encoder has run.
     Encoded(&'a EncoderTrace),
     /// Greedy: step `step` chose `trace.token`.

@@ -7,7 +7,7 @@ use crate::catalog::Catalog;
 use crate::context::use_app;
 use crate::i18n::{family_name, tr, tr_owned};
 use crate::route::{Direction, Family};
-use crate::views::step_through::strip::{dot, ExportButtons};
+use crate::components::strip::{dot, ExportButtons};
 
 /// Explicit colours (exports match the screen); fixed-c families dashed.
 pub fn family_colour(family: Family) -> &'static str {

@@ -9,7 +9,7 @@ use crate::context::use_app;
 use crate::hooks::use_translation;
 use crate::i18n::{family_name, tr};
 use crate::route::{Direction, Family};
-use crate::views::step_through::strip::dot;
+use crate::components::strip::dot;
 use crate::views::translate_request;
 
 /// Ready-made sentences of growing length (4, 8, 12, 16, 20+ words; characters for Chinese).

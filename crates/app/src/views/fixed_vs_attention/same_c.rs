@@ -13,7 +13,7 @@ use crate::i18n::{family_name, tr};
 use crate::protocol::TranslateRequest;
 use crate::route::Family;
 use crate::views::step_through::panels::{max_context_change, max_diff};
-use crate::views::step_through::strip::{fmt_diff, HeatStrip};
+use crate::components::strip::{fmt_diff, HeatStrip};
 
 #[derive(Properties, PartialEq)]
 pub struct ContextStackProps {

@@ -4,17 +4,16 @@
 
 use yew::prelude::*;
 
-use super::fmt_bytes;
+use seq2seq_gpu::measure::fmt_bytes;
+
+use crate::components::palette::{ACCENT, GRID, LABEL, LIMIT, NAIVE};
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
 use crate::protocol::FlashLabRow;
 
-const NAIVE: &str = "#e8590c";
-const FLASH: &str = "#2f6fde";
-const AXIS: &str = "#7b8494";
-const GRID: &str = "#7b849433";
-const LIMIT: &str = "#c92a2a";
+/// Flash attention's line.
+const FLASH: &str = ACCENT;
 
 const PANEL_W: f64 = 320.0;
 const PANEL_H: f64 = 230.0;
@@ -108,22 +107,22 @@ fn frame(p: &Panel, axis: &LogAxis, label: impl Fn(f64) -> String) -> Html {
         parts.push(html! {
             <g>
                 <line x1={(x0 + LEFT).to_string()} x2={(x0 + PANEL_W - RIGHT).to_string()} y1={y.to_string()} y2={y.to_string()} stroke={GRID} />
-                <text x={(x0 + LEFT - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end" font-size="10" fill={AXIS}>{ label(v) }</text>
+                <text x={(x0 + LEFT - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end" font-size="10" fill={LABEL}>{ label(v) }</text>
             </g>
         });
     }
     for r in rows {
         let x = x_of(x0, rows, r.n);
         parts.push(html! {
-            <text x={x.to_string()} y={(bottom + 14.0).to_string()} text-anchor="middle" font-size="10" fill={AXIS}>{ r.n }</text>
+            <text x={x.to_string()} y={(bottom + 14.0).to_string()} text-anchor="middle" font-size="10" fill={LABEL}>{ r.n }</text>
         });
     }
     html! {
         <g>
-            <text x={(x0 + LEFT).to_string()} y="16" font-size="12" font-weight="600" fill={AXIS}>{ p.title }</text>
-            <line x1={(x0 + LEFT).to_string()} x2={(x0 + LEFT).to_string()} y1={TOP.to_string()} y2={bottom.to_string()} stroke={AXIS} />
-            <line x1={(x0 + LEFT).to_string()} x2={(x0 + PANEL_W - RIGHT).to_string()} y1={bottom.to_string()} y2={bottom.to_string()} stroke={AXIS} />
-            <text x={(x0 + LEFT + (PANEL_W - LEFT - RIGHT) / 2.0).to_string()} y={(PANEL_H - 8.0).to_string()} text-anchor="middle" font-size="11" fill={AXIS}>{ "N" }</text>
+            <text x={(x0 + LEFT).to_string()} y="16" font-size="12" font-weight="600" fill={LABEL}>{ p.title }</text>
+            <line x1={(x0 + LEFT).to_string()} x2={(x0 + LEFT).to_string()} y1={TOP.to_string()} y2={bottom.to_string()} stroke={LABEL} />
+            <line x1={(x0 + LEFT).to_string()} x2={(x0 + PANEL_W - RIGHT).to_string()} y1={bottom.to_string()} y2={bottom.to_string()} stroke={LABEL} />
+            <text x={(x0 + LEFT + (PANEL_W - LEFT - RIGHT) / 2.0).to_string()} y={(PANEL_H - 8.0).to_string()} text-anchor="middle" font-size="11" fill={LABEL}>{ "N" }</text>
             { for parts }
         </g>
     }
@@ -272,9 +271,9 @@ pub fn LabChart(props: &LabChartProps) -> Html {
                     { for memory }
                     <g font-size="11">
                         <line x1={LEFT.to_string()} x2={(LEFT + 18.0).to_string()} y1={legend_y.to_string()} y2={legend_y.to_string()} stroke={NAIVE} stroke-width="2" />
-                        <text x={(LEFT + 22.0).to_string()} y={(legend_y + 4.0).to_string()} fill={AXIS}>{ tr(lang, "朴素（N×N 分数矩阵）", "naive (N×N scores)") }</text>
+                        <text x={(LEFT + 22.0).to_string()} y={(legend_y + 4.0).to_string()} fill={LABEL}>{ tr(lang, "朴素（N×N 分数矩阵）", "naive (N×N scores)") }</text>
                         <line x1={(LEFT + 170.0).to_string()} x2={(LEFT + 188.0).to_string()} y1={legend_y.to_string()} y2={legend_y.to_string()} stroke={FLASH} stroke-width="2" />
-                        <text x={(LEFT + 192.0).to_string()} y={(legend_y + 4.0).to_string()} fill={AXIS}>{ tr(lang, "Flash（分块 + 在线 softmax）", "flash (tiles + online softmax)") }</text>
+                        <text x={(LEFT + 192.0).to_string()} y={(legend_y + 4.0).to_string()} fill={LABEL}>{ tr(lang, "Flash（分块 + 在线 softmax）", "flash (tiles + online softmax)") }</text>
                     </g>
                 </svg>
             </div>

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{fmt_ms, LAB_HEADS};
+use crate::components::palette::{ACCENT, HIGHLIGHT, LABEL};
 use crate::components::Heatmap;
 use crate::context::use_app;
 use crate::i18n::{tr, tr_owned};
@@ -23,10 +24,6 @@ pub const EX_KEYS: usize = 12;
 pub const EX_TILE: usize = 4;
 pub const EX_DIM: usize = 4;
 const SEED: u64 = 2024;
-
-const CELL_RGB: &str = "#2f6fde";
-const HIGHLIGHT: &str = "#f59e0b";
-const AXIS: &str = "#7b8494";
 
 /// Uniform values in [−r, r) from a small LCG: the same example on every machine.
 fn seeded(seed: u64, rows: usize, cols: usize, r: f32) -> Tensor {
@@ -305,10 +302,10 @@ fn tile_grid(lang: UiLang, ex: &Example, step: usize) -> Html {
             cells.push(html! {
                 <g class={classes!("tile-cell", seen.then_some("seen"))} data-row={i.to_string()} data-col={j.to_string()}>
                     <rect x={x.to_string()} y={y.to_string()} width={(cw - 2.0).to_string()} height={(ch - 2.0).to_string()} rx="3"
-                          fill={if seen { CELL_RGB } else { AXIS }}
+                          fill={if seen { ACCENT } else { LABEL }}
                           fill-opacity={if seen { format!("{:.3}", 0.08 + 0.8 * w.clamp(0.0, 1.0).powf(0.7)) } else { "0.10".into() }} />
                     <text x={(x + cw / 2.0 - 1.0).to_string()} y={(y + ch / 2.0 + 3.0).to_string()} text-anchor="middle" font-size="10.5"
-                          fill={if seen && w > 0.45 { "#ffffff" } else { AXIS }}>
+                          fill={if seen && w > 0.45 { "#ffffff" } else { LABEL }}>
                         { if seen { format!("{s:.2}").replace('-', "−") } else { "·".into() } }
                     </text>
                     <title>{ if seen { format!("s = {s:.4}, weight so far {w:.4}") } else { tr(lang, "还没读到", "not read yet").to_owned() } }</title>
@@ -317,10 +314,10 @@ fn tile_grid(lang: UiLang, ex: &Example, step: usize) -> Html {
         }
     }
     let row_labels = (0..EX_ROWS).map(|i| {
-        html! { <text x={(left - 8.0).to_string()} y={(top + i as f64 * ch + ch / 2.0 + 3.0).to_string()} text-anchor="end" font-size="11" fill={AXIS}>{ format!("q{}", sub(i + 1)) }</text> }
+        html! { <text x={(left - 8.0).to_string()} y={(top + i as f64 * ch + ch / 2.0 + 3.0).to_string()} text-anchor="end" font-size="11" fill={LABEL}>{ format!("q{}", sub(i + 1)) }</text> }
     });
     let col_labels = (0..EX_KEYS).map(|j| {
-        html! { <text x={(x_of(j) + cw / 2.0 - 1.0).to_string()} y={(top - 7.0).to_string()} text-anchor="middle" font-size="11" fill={AXIS}>{ format!("k{}", sub(j + 1)) }</text> }
+        html! { <text x={(x_of(j) + cw / 2.0 - 1.0).to_string()} y={(top - 7.0).to_string()} text-anchor="middle" font-size="11" fill={LABEL}>{ format!("k{}", sub(j + 1)) }</text> }
     });
     let current = (1..=tiles.len()).contains(&step).then(|| {
         let t = &tiles[step - 1];

@@ -8,14 +8,13 @@ use yew::prelude::*;
 
 use seq2seq_core::trace::StepTrace;
 
-use super::strip::{
-    bar, fmt_diff, max_abs, DivergingLegend, HeatStrip, Palette, BAR_RGB, HIGHLIGHT_RGB,
-};
+use crate::components::palette::{ACCENT, HIGHLIGHT};
+use crate::components::strip::{bar, fmt_diff, max_abs, DivergingLegend, HeatStrip, Palette};
 use crate::components::Heatmap;
 use crate::context::use_app;
 use crate::i18n::tr;
-use crate::protocol::TranslationDone;
 use crate::route::Family;
+use crate::state::TranslationResult;
 
 /// max over steps and units of |c_step − c_step0|: 0 exactly when every step got the same c.
 pub fn max_context_change(steps: &[StepTrace]) -> Option<f32> {
@@ -50,7 +49,7 @@ fn mean(v: &[f32]) -> f32 {
 #[derive(Properties, PartialEq)]
 pub struct StepPanelProps {
     pub family: Family,
-    pub done: Rc<TranslationDone>,
+    pub done: Rc<TranslationResult>,
     /// The selected step (< done.steps.len()).
     pub step: usize,
 }
@@ -72,7 +71,7 @@ fn gate_row(id: &str, name: &str, equation: &str, values: &[f32], sigmoid: bool)
             </div>
             <div class="gate-mean">
                 <span class="gate-name">{ name.to_owned() }</span>
-                { bar(left, width, BAR_RGB, !sigmoid) }
+                { bar(left, width, ACCENT, !sigmoid) }
                 <span class="num">{ format!("{} {m:.3}", "mean") }</span>
             </div>
             <HeatStrip id={id.to_owned()} rows={Rc::new(vec![values.to_vec()])} unit={3.0} row_h={12.0}
@@ -237,7 +236,7 @@ pub fn ContextPanel(props: &StepPanelProps) -> Html {
                     html! {
                         <div class="alpha-bar" data-col={j.to_string()} data-value={a.to_string()}>
                             <span class="alpha-token">{ t.clone() }</span>
-                            { bar(0.0, a * 100.0, BAR_RGB, false) }
+                            { bar(0.0, a * 100.0, ACCENT, false) }
                             <span class="num">{ format!("{a:.3}") }</span>
                         </div>
                     }
@@ -312,7 +311,7 @@ pub fn TransformerStepPanel(props: &StepPanelProps) -> Html {
                 </div>
                 <div>
                     <h4>{ tr(lang, "交叉注意力（第 i 步这一行）", "Cross-attention (row i)") }</h4>
-                    <Heatmap id="step-cross-attention" rows={head_names} cols={Rc::new(done.source_tokens.clone())}
+                    <Heatmap id="step-cross-attention" rows={head_names} cols={done.source_tokens.clone()}
                              values={Rc::new(cross_rows)} cell={20.0} title={tr(lang, "交叉注意力", "Cross-attention")} />
                 </div>
             </div>
@@ -340,7 +339,7 @@ pub fn TopKPanel(props: &StepPanelProps) -> Html {
             <li class={classes!("topk-row", chosen.then_some("chosen"))} data-token={token.clone()} data-prob={p.to_string()}
                 data-chosen={chosen.then_some("true")}>
                 <span class="topk-token">{ token }</span>
-                { bar(0.0, p * 100.0, if chosen { HIGHLIGHT_RGB } else { BAR_RGB }, false) }
+                { bar(0.0, p * 100.0, if chosen { HIGHLIGHT } else { ACCENT }, false) }
                 <span class="num">{ format!("{:.1}%", p * 100.0) }</span>
                 if chosen { <span class="chosen-mark" title={tr(lang, "贪心解码选中的词", "chosen by greedy decoding")}>{ "✓" }</span> }
             </li>
@@ -362,7 +361,7 @@ pub fn EncoderPanel(props: &StepPanelProps) -> Html {
     let lang = app.lang();
     let done = &props.done;
     let hidden = Rc::new(done.encoder.hidden.clone());
-    let labels = Rc::new(done.source_tokens.clone());
+    let labels = done.source_tokens.clone();
     let step = done.steps.get(props.step);
     let (scale, caption) = match props.family {
         Family::Transformer => (

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::palette::{HIGHLIGHT, LABEL};
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
@@ -14,8 +15,6 @@ const NEUTRAL: (f32, f32, f32) = (240.0, 240.0, 240.0);
 const POSITIVE: (f32, f32, f32) = (192.0, 40.0, 40.0);
 const NEGATIVE: (f32, f32, f32) = (38.0, 96.0, 186.0);
 const GATE: (f32, f32, f32) = (22.0, 128.0, 74.0);
-pub const LABEL_RGB: &str = "#7b8494";
-pub const HIGHLIGHT_RGB: &str = "#f59e0b";
 
 fn lerp(a: (f32, f32, f32), b: (f32, f32, f32), t: f32) -> String {
     let mix = |x: f32, y: f32| (x + (y - x) * t).round().clamp(0.0, 255.0) as u8;
@@ -164,13 +163,13 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
             let active = props.highlight == Some(i);
             html! {
                 <text x={(left - 6.0).to_string()} y={format!("{:.1}", y + row_h / 2.0 + 4.0)} text-anchor="end"
-                      font-size="12" fill={if active { HIGHLIGHT_RGB } else { LABEL_RGB }}
+                      font-size="12" fill={if active { HIGHLIGHT } else { LABEL }}
                       font-weight={active.then_some("bold")}>{ props.labels.get(i).cloned().unwrap_or_default() }</text>
             }
         });
         let note = props.notes.as_ref().and_then(|n| n.get(i)).map(|note| html! {
             <text x={format!("{:.1}", left + body_w + 6.0)} y={format!("{:.1}", y + row_h / 2.0 + 4.0)}
-                  font-size="11" fill={LABEL_RGB}>{ note.clone() }</text>
+                  font-size="11" fill={LABEL}>{ note.clone() }</text>
         });
         let onclick = props.on_select_row.clone().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(i)));
         let clickable = onclick.is_some().then_some("clickable");
@@ -184,14 +183,14 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
     let outline = props.highlight.filter(|&i| i < props.rows.len()).map(|i| html! {
         <rect x={format!("{:.1}", left - 1.0)} y={format!("{:.1}", top + i as f64 * row_h - 1.0)}
               width={format!("{:.1}", body_w + 2.0)} height={format!("{:.1}", row_h + 1.0)}
-              fill="none" stroke={HIGHLIGHT_RGB} stroke-width="2" pointer-events="none" />
+              fill="none" stroke={HIGHLIGHT} stroke-width="2" pointer-events="none" />
     });
     let split = props.split.filter(|&s| s > 0 && s < width_units).map(|s| {
         let x = left + s as f64 * unit;
         let names = props.split_names.clone().map(|(a, b)| html! {
             <>
-                <text x={format!("{:.1}", left + 2.0)} y="12" font-size="12" fill={LABEL_RGB} font-weight="bold">{ a }</text>
-                <text x={format!("{:.1}", x + 2.0)} y="12" font-size="12" fill={LABEL_RGB} font-weight="bold">{ b }</text>
+                <text x={format!("{:.1}", left + 2.0)} y="12" font-size="12" fill={LABEL} font-weight="bold">{ a }</text>
+                <text x={format!("{:.1}", x + 2.0)} y="12" font-size="12" fill={LABEL} font-weight="bold">{ b }</text>
             </>
         });
         html! {
@@ -302,5 +301,3 @@ pub fn dot(colour: &'static str) -> Html {
         </svg>
     }
 }
-
-pub const BAR_RGB: &str = "#2f6fde";

@@ -1,0 +1,19 @@
+//! The figures' colours, in one place. Figures use explicit colours (no CSS variables) so that a
+//! saved SVG/PNG looks like the screen; these read on both the light and the dark theme.
+
+/// Values: heatmap cells, bars, flash attention's line.
+pub const ACCENT: &str = "#2f6fde";
+/// What is selected or chosen: the current row, the best beam, the active tile.
+pub const HIGHLIGHT: &str = "#f59e0b";
+/// The chosen beam hypothesis' labels (a darker highlight that reads as text).
+pub const HIGHLIGHT_TEXT: &str = "#d97706";
+/// Labels, axes and notes.
+pub const LABEL: &str = "#7b8494";
+/// Grid lines (LABEL, faint).
+pub const GRID: &str = "#7b849433";
+/// Edges and nodes that are not highlighted (beam tree).
+pub const MUTED: &str = "#9aa4b5";
+/// Naive attention's line.
+pub const NAIVE: &str = "#e8590c";
+/// A device limit.
+pub const LIMIT: &str = "#c92a2a";
