@@ -141,12 +141,8 @@ pub enum Response {
         total: usize,
         label: String,
     },
-    /// Benchmark tables as Markdown, with the device named, and the same tables structured.
-    BenchReport {
-        device: String,
-        markdown: String,
-        report: BenchTables,
-    },
+    /// The benchmark's tables, typed (the device and the timer named).
+    BenchReport(BenchReport),
     /// Something the reader should know that is not an error (e.g. a fallback).
     Notice(Bilingual),
     Failed(Failure),
@@ -210,6 +206,8 @@ pub struct TranslationDone {
     pub measured: Vec<(BackendKind, f64)>,
     /// Why the GPU was not used although asked for (lost device, error), if so.
     pub fallback: Option<Bilingual>,
+    /// Whether the output ended with EOS, was cut off at the length limit or loops.
+    pub ending: seq2seq_core::decoding::Ending,
 }
 
 /// The part of a translation the stream did not carry.
@@ -258,29 +256,9 @@ pub struct QkvResult {
 /// it is.
 pub use seq2seq_core::models::transformer_explain::HeadExplain as QkvHead;
 
-/// The benchmark's tables as data (the same as its Markdown).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BenchTables {
-    /// How GPU times were taken (timestamp queries or wall clock).
-    pub timer: String,
-    /// true: no WebGPU, only the CPU (seq2seq-core in wasm) was timed.
-    pub cpu_only: bool,
-    pub tables: Vec<BenchTable>,
-    /// Results that did not match the CPU reference (should be empty).
-    pub failures: Vec<String>,
-    /// Wall time of the whole run, milliseconds.
-    pub millis: f64,
-    /// The reader stopped the run: these are the tables (and rows) that finished before.
-    pub stopped: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BenchTable {
-    pub title: String,
-    pub note: String,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
+/// The benchmark's run as `seq2seq_gpu::bench` measured it: typed tables (the page renders them
+/// to HTML, and to Markdown for the download), the device, the timer, failures, stopped or not.
+pub use seq2seq_gpu::bench::Report as BenchReport;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlashLabRow {

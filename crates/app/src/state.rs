@@ -13,7 +13,7 @@ use yew::Reducible;
 
 use crate::catalog::Catalog;
 use crate::protocol::{
-    BackendKind, BackendsInfo, BenchTables, Bilingual, DownloadProgress, Envelope, Failure,
+    BackendKind, BackendsInfo, BenchReport, Bilingual, DownloadProgress, Envelope, Failure,
     FlashLabRequest, FlashLabRow, JobId, ModelFacts, QkvRequest, QkvResult, Request, Response,
     TranslateRequest,
 };
@@ -90,7 +90,7 @@ pub struct AppState {
     pub qkv: HashMap<QkvRequest, Result<Rc<QkvResult>, Failure>>,
     pub flash_lab: LongRun<Vec<FlashLabRow>>,
     /// (device, Markdown tables, the same tables structured).
-    pub bench: LongRun<Option<(String, String, Rc<BenchTables>)>>,
+    pub bench: LongRun<Option<Rc<BenchReport>>>,
     pub jobs: HashMap<JobId, JobKind>,
     pub last_run: Option<LastRun>,
     /// Notices for the reader (fallbacks, cache cleared), newest last.
@@ -249,15 +249,11 @@ impl AppState {
                 _ => {}
             },
             JobKind::Bench if self.bench.job == job => match response {
-                Response::BenchReport {
-                    device,
-                    markdown,
-                    report,
-                } => {
+                Response::BenchReport(report) => {
                     self.bench.running = false;
                     // A stopped run sends what finished, then `Cancelled`.
                     self.bench.cancelled = report.stopped;
-                    self.bench.result = Some((device, markdown, Rc::new(report)));
+                    self.bench.result = Some(Rc::new(report));
                 }
                 Response::Progress { done, total, label } => {
                     self.bench.progress = Some((done, total, label));
@@ -324,7 +320,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::BenchTable;
+    use seq2seq_gpu::bench::{CpuMatmulRow, Table as BenchTable, Timing};
 
     fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
         Reducible::reduce(state, action)
@@ -357,25 +353,21 @@ mod tests {
         assert!(!state.bench.cancelled && state.bench.running);
         // Stopped after a table had finished: that table stays, and the run reads as stopped
         // from the report on (before its `Cancelled` arrives).
-        let partial = BenchTables {
-            tables: vec![BenchTable {
-                title: "Matmul".into(),
-                rows: vec![vec!["64".into(), "0.1 / 0.1".into()]],
-                ..Default::default()
+        let cpu = Timing::from_samples(vec![0.1]);
+        let partial = BenchReport {
+            device: "CPU".into(),
+            tables: vec![BenchTable::CpuMatmul {
+                rows: vec![CpuMatmulRow { n: 64, cpu }],
             }],
             stopped: true,
             ..Default::default()
         };
-        let report = Response::BenchReport {
-            device: "CPU".into(),
-            markdown: String::new(),
-            report: partial.clone(),
-        };
+        let report = Response::BenchReport(partial.clone());
         let state = reduce(state, answer(2, report));
         assert!(state.bench.cancelled && !state.bench.running);
         let state = reduce(state, answer(2, Response::Cancelled));
         assert!(state.bench.cancelled);
-        assert_eq!(state.bench.result.as_ref().map(|r| &*r.2), Some(&partial));
+        assert_eq!(state.bench.result.as_deref(), Some(&partial));
     }
 
     #[test]
