@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use seq2seq_core::fixtures;
 use seq2seq_core::ops;
 use seq2seq_core::tensor::Tensor;
 use seq2seq_gpu::bench::{data, naive_max_n, Bench, BenchConfig, Timing};
@@ -52,19 +53,6 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: FlashLa
         });
     }
     gpu.clear_pool();
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    if a.len() != b.len() {
-        return f32::INFINITY;
-    }
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(
-            0.0,
-            |m, d| if d.is_nan() { f32::INFINITY } else { m.max(d) },
-        )
 }
 
 /// An error that belongs to one kernel at one N (a limit, out of memory, a validation error):
@@ -164,13 +152,13 @@ async fn lab(gpu: &Gpu, reply: &Reply, request: &FlashLabRequest) -> GpuResult<(
             Err(_) => None,
         };
         let max_diff = match (&flash_out, &naive_out) {
-            (Some(f), Some(nv)) => Some(max_abs_diff(f, nv)),
+            (Some(f), Some(nv)) => Some(fixtures::max_diff(f, nv)),
             _ => None,
         };
         let cpu_diff = match &flash_out {
             Some(f) if n <= CPU_CHECK_MAX_N => {
                 let want = ops::scaled_dot_product_attention(&q, &k, &v, heads, causal);
-                Some(max_abs_diff(f, want.output.data()))
+                Some(fixtures::max_diff(f, want.output.data()))
             }
             _ => None,
         };
@@ -231,5 +219,8 @@ async fn rebuild(
         return Ok((None, None));
     };
     let got = gpu.read_many(&[&out[0], naive_alpha]).await?;
-    Ok((Some(timing.median_ms), Some(max_abs_diff(&got[0], &got[1]))))
+    Ok((
+        Some(timing.median_ms),
+        Some(fixtures::max_diff(&got[0], &got[1])),
+    ))
 }

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use seq2seq_core::fixtures::{max_diff, uniform};
 use seq2seq_core::ops::flash_trace::{online_softmax_trace, rebuild_weights, FlashTrace};
 use seq2seq_core::ops::scaled_dot_product_attention;
 use seq2seq_core::tensor::Tensor;
@@ -25,20 +26,6 @@ pub const EX_TILE: usize = 4;
 pub const EX_DIM: usize = 4;
 const SEED: u64 = 2024;
 
-/// Uniform values in [−r, r) from a small LCG: the same example on every machine.
-fn seeded(seed: u64, rows: usize, cols: usize, r: f32) -> Tensor {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let v = (0..rows * cols)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 * r - r
-        })
-        .collect();
-    Tensor::new([rows, cols], v)
-}
-
 /// The example and everything the view shows of it.
 #[derive(PartialEq)]
 pub struct Example {
@@ -55,9 +42,9 @@ pub struct Example {
 
 impl Example {
     pub fn new() -> Self {
-        let q = seeded(SEED, EX_ROWS, EX_DIM, 2.0);
-        let k = seeded(SEED + 1, EX_KEYS, EX_DIM, 2.0);
-        let v = seeded(SEED + 2, EX_KEYS, EX_DIM, 1.0);
+        let q = uniform(SEED, &[EX_ROWS, EX_DIM], 2.0);
+        let k = uniform(SEED + 1, &[EX_KEYS, EX_DIM], 2.0);
+        let v = uniform(SEED + 2, &[EX_KEYS, EX_DIM], 1.0);
         let trace = online_softmax_trace(&q, &k, &v, EX_TILE);
         let naive = scaled_dot_product_attention(&q, &k, &v, 1, false);
         let rebuilt = rebuild_weights(&q, &k, &trace.m, &trace.l);
@@ -82,13 +69,6 @@ impl Default for Example {
     fn default() -> Self {
         Self::new()
     }
-}
-
-pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 fn num(x: f32) -> String {

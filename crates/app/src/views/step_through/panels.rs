@@ -16,6 +16,9 @@ use crate::i18n::tr;
 use crate::route::Family;
 use crate::state::TranslationResult;
 
+/// max |a − b| (seq2seq-core's one copy; the Fixed-c view uses it too).
+pub use seq2seq_core::fixtures::max_diff;
+
 /// max over steps and units of |c_step − c_step0|: 0 exactly when every step got the same c.
 pub fn max_context_change(steps: &[StepTrace]) -> Option<f32> {
     let first = &steps.first()?.context;
@@ -28,14 +31,6 @@ pub fn max_context_change(steps: &[StepTrace]) -> Option<f32> {
             .flat_map(|s| s.context.iter().zip(first).map(|(a, b)| (a - b).abs()))
             .fold(0.0, f32::max),
     )
-}
-
-/// max over units of |a − b| (vectors of equal length).
-pub fn max_diff(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 fn mean(v: &[f32]) -> f32 {
