@@ -177,8 +177,8 @@ pub struct DownloadProgress {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelFacts {
     pub model_id: String,
-    /// config.json's family: "rnn", "gru", "lstm", "gru-attn" or "transformer".
-    pub family: String,
+    /// config.json's family.
+    pub family: seq2seq_core::family::Family,
     /// Sizes from config.json: embedding (or model) dimension, recurrent state (or model)
     /// dimension, decoder layers (1 for the recurrent families), attention heads (0: none).
     pub embed_dim: usize,

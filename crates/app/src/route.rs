@@ -130,49 +130,13 @@ impl Direction {
     }
 }
 
-/// The five model families, in the order of the article.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum Family {
-    Rnn,
-    Gru,
-    Lstm,
-    GruAttn,
-    Transformer,
-}
+/// The five model families (core's one type; its slug is the URL's `models=` value).
+pub use seq2seq_core::family::Family;
 
-impl Family {
-    pub const ALL: [Family; 5] = [
-        Family::Rnn,
-        Family::Gru,
-        Family::Lstm,
-        Family::GruAttn,
-        Family::Transformer,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Family::Rnn => "rnn",
-            Family::Gru => "gru",
-            Family::Lstm => "lstm",
-            Family::GruAttn => "gru-attn",
-            Family::Transformer => "transformer",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Family> {
-        Family::ALL.into_iter().find(|family| family.slug() == slug)
-    }
-
-    /// The shipped model's id: `<family>-<direction>`, as in www/models/index.json.
-    pub fn model_id(self, direction: Direction) -> String {
-        format!("{}-{}", self.slug(), direction.slug())
-    }
-
-    /// One fixed context vector c (no attention).
-    pub fn has_fixed_context(self) -> bool {
-        matches!(self, Family::Rnn | Family::Gru | Family::Lstm)
+/// The direction's slug, so that `family.model_id(direction)` names a shipped model.
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.slug())
     }
 }
 

@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::CpuBackend;
 use crate::decoding::DecodeOptions;
+use crate::family::Family;
 use crate::models::{AttentionConfig, ModelConfig, RecurrentConfig, TransformerConfig};
 use crate::ops::Activation;
 use crate::tokenizer::{Language, Tokenizer};
 use crate::translator::{Translator, TranslatorConfig};
 use crate::weights::Weights;
-use crate::{Error, Result};
+use crate::Result;
 
-/// The five families, in the article's order.
+/// The five families' string forms, in the article's order ([`Family::ALL`]).
 pub const FAMILIES: [&str; 5] = ["rnn", "gru", "lstm", "gru-attn", "transformer"];
 
 const EN_TOKENIZER: &str = include_str!("../tests/fixtures/tokenizer-en.json");
@@ -36,18 +37,18 @@ pub fn small_config(family: &str, src_vocab: usize, tgt_vocab: usize) -> Result<
         embed_dim: 16,
         hidden_dim: 24,
     };
-    Ok(match family {
-        "rnn" => ModelConfig::Rnn(rec),
-        "gru" => ModelConfig::Gru(rec),
-        "lstm" => ModelConfig::Lstm(rec),
-        "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
+    Ok(match family.parse::<Family>()? {
+        Family::Rnn => ModelConfig::Rnn(rec),
+        Family::Gru => ModelConfig::Gru(rec),
+        Family::Lstm => ModelConfig::Lstm(rec),
+        Family::GruAttn => ModelConfig::GruAttn(AttentionConfig {
             src_vocab,
             tgt_vocab,
             embed_dim: 16,
             hidden_dim: 24,
             attn_dim: 20,
         }),
-        "transformer" => ModelConfig::Transformer(TransformerConfig {
+        Family::Transformer => ModelConfig::Transformer(TransformerConfig {
             src_vocab,
             tgt_vocab,
             dim: 32,
@@ -57,11 +58,6 @@ pub fn small_config(family: &str, src_vocab: usize, tgt_vocab: usize) -> Result<
             decoder_layers: 2,
             activation: Activation::Gelu,
         }),
-        other => {
-            return Err(Error::Config(format!(
-                "unknown model family `{other}`; expected one of {FAMILIES:?}"
-            )))
-        }
     })
 }
 

@@ -9,6 +9,7 @@
 //! - [`layers`]: Linear, Embedding, RNN/GRU/LSTM cells, bidirectional, Bahdanau, multi-head
 //!   attention, Transformer layers, sinusoidal positions
 //! - [`seq2seq`]: the `Seq2Seq` trait (encode + one step) that models implement and decoding drives
+//! - [`family`]: `Family`, the five families as one type with their string form
 //! - [`models`]: the five families; [`decoding`]: greedy and beam search; [`trace`]: what the UI shows
 //! - [`weights`]: safetensors in and out; [`translator`]: tokenizers + model from files
 //! - [`demo`]: randomly initialised models for tests and the smoke-test page
@@ -18,6 +19,7 @@ pub mod backend;
 pub mod decoding;
 pub mod demo;
 pub mod error;
+pub mod family;
 pub mod fixtures;
 pub mod grad;
 pub mod layers;

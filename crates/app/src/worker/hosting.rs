@@ -266,7 +266,7 @@ pub fn facts<B: Backend>(model: &Translator<B>) -> ModelFacts {
     };
     ModelFacts {
         model_id: model.config.id.clone(),
-        family: config.family().to_owned(),
+        family: config.family(),
         embed_dim,
         hidden_dim,
         layers,

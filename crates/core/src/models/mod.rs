@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::decoding::{self, DecodeEvent, DecodeOptions, Translation};
+use crate::family::Family;
 use crate::layers::CellKind;
 use crate::weights::Weights;
 use crate::{Error, Result};
@@ -44,13 +45,13 @@ pub enum ModelConfig {
 }
 
 impl ModelConfig {
-    pub fn family(&self) -> &'static str {
+    pub fn family(&self) -> Family {
         match self {
-            ModelConfig::Rnn(_) => "rnn",
-            ModelConfig::Gru(_) => "gru",
-            ModelConfig::Lstm(_) => "lstm",
-            ModelConfig::GruAttn(_) => "gru-attn",
-            ModelConfig::Transformer(_) => "transformer",
+            ModelConfig::Rnn(_) => Family::Rnn,
+            ModelConfig::Gru(_) => Family::Gru,
+            ModelConfig::Lstm(_) => Family::Lstm,
+            ModelConfig::GruAttn(_) => Family::GruAttn,
+            ModelConfig::Transformer(_) => Family::Transformer,
         }
     }
 
