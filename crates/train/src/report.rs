@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use seq2seq_core::family::Family;
 
 use crate::export::IndexEntry;
 
@@ -47,8 +48,8 @@ pub fn length_table(entries: &[IndexEntry]) -> String {
                     .map(|x| format!("{:.0} %", 100.0 * x.2 / short))
                     .unwrap_or_default()
             };
-            let context = match e.family.as_str() {
-                "transformer" | "gru-attn" => "attention",
+            let context = match e.family.parse::<Family>() {
+                Ok(family) if !family.has_fixed_context() => "attention",
                 _ => "fixed c",
             };
             s += &format!(

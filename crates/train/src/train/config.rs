@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use seq2seq_core::family::Family;
 use seq2seq_core::models::{AttentionConfig, ModelConfig, RecurrentConfig, TransformerConfig};
 use seq2seq_core::ops::Activation;
 use seq2seq_core::tokenizer::{Language, Tokenizer};
@@ -11,7 +12,6 @@ use seq2seq_core::translator::TranslatorConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::parse_language;
-
 
 /// Everything that defines a run (saved as `train-config.json` in the run directory).
 #[derive(clap::Args, Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,18 +192,18 @@ impl TrainConfig {
             embed_dim: self.embed_dim,
             hidden_dim: self.hidden_dim,
         };
-        let c = match self.family.as_str() {
-            "rnn" => ModelConfig::Rnn(rec),
-            "gru" => ModelConfig::Gru(rec),
-            "lstm" => ModelConfig::Lstm(rec),
-            "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
+        let c = match self.family.parse::<Family>()? {
+            Family::Rnn => ModelConfig::Rnn(rec),
+            Family::Gru => ModelConfig::Gru(rec),
+            Family::Lstm => ModelConfig::Lstm(rec),
+            Family::GruAttn => ModelConfig::GruAttn(AttentionConfig {
                 src_vocab,
                 tgt_vocab,
                 embed_dim: self.embed_dim,
                 hidden_dim: self.hidden_dim,
                 attn_dim: self.attn_dim,
             }),
-            "transformer" => ModelConfig::Transformer(TransformerConfig {
+            Family::Transformer => ModelConfig::Transformer(TransformerConfig {
                 src_vocab,
                 tgt_vocab,
                 dim: self.dim,
@@ -213,9 +213,6 @@ impl TrainConfig {
                 decoder_layers: self.decoder_layers,
                 activation: Activation::Gelu,
             }),
-            other => {
-                anyhow::bail!("unknown family `{other}` (rnn, gru, lstm, gru-attn, transformer)")
-            }
         };
         c.validate()?;
         Ok(c)
