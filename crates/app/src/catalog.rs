@@ -33,6 +33,41 @@ pub struct ModelEntry {
     pub test_bleu_by_bucket: Vec<(String, f64)>,
     /// Beam width the scores were measured with.
     pub beam: usize,
+    /// BLEU on the length ladder (inputs of 1–4 joined test sentences); absent in catalogues
+    /// exported before it.
+    #[serde(default)]
+    pub ladder: Option<Ladder>,
+}
+
+/// A model's scores on the length ladder (crates/train/src/ladder.rs), from `seq2seq-train
+/// export` or `rescore`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ladder {
+    /// Most sentences joined in one training example (1 = single sentences only).
+    pub trained_on_sentences: usize,
+    /// Longest training input, in tokens.
+    pub trained_max_tokens: usize,
+    pub test: LadderScores,
+    /// One test input per rung: (sentences joined, source text).
+    #[serde(default)]
+    pub examples: Vec<(usize, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LadderScores {
+    /// Per rung: (sentences joined, inputs, BLEU).
+    pub rungs: Vec<(usize, usize, f64)>,
+    /// Over all rungs by source length: (bucket "1-5" … "41+", inputs, BLEU).
+    pub by_length: Vec<(String, usize, f64)>,
+}
+
+impl Ladder {
+    /// BLEU of the longest rung as a share of the 1-sentence rung's.
+    pub fn kept(&self) -> Option<f64> {
+        let first = self.test.rungs.first()?;
+        let last = self.test.rungs.last()?;
+        (first.2 > 0.0 && last.0 > first.0).then(|| last.2 / first.2)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

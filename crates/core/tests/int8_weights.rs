@@ -51,7 +51,11 @@ fn int8_round_trip_is_within_half_a_step_per_row_for_every_family() {
         let mut w = Weights::from_safetensors(&int8).unwrap();
         build(&config, &mut w).unwrap();
         let loaded = w.finish().unwrap();
-        assert_eq!(loaded.len(), tensors.len(), "{family}: scales are not weights");
+        assert_eq!(
+            loaded.len(),
+            tensors.len(),
+            "{family}: scales are not weights"
+        );
         for (name, t) in &tensors {
             let back = &loaded[name];
             assert_eq!(back.shape(), t.shape(), "{family} {name}");
@@ -118,12 +122,7 @@ fn f32_bytes(v: &[f32]) -> Vec<u8> {
 
 #[test]
 fn int8_values_are_scaled_per_row() {
-    let bytes = file(&[(
-        "w.row_scale",
-        Dtype::F32,
-        vec![2],
-        f32_bytes(&[0.5, 2.0]),
-    )]);
+    let bytes = file(&[("w.row_scale", Dtype::F32, vec![2], f32_bytes(&[0.5, 2.0]))]);
     let mut w = Weights::from_safetensors(&bytes).unwrap();
     let t = w.take("w", &[2, 3]).unwrap();
     assert_eq!(t.data(), &[0.5, 1.0, 1.5, -2.0, -4.0, -6.0]);

@@ -95,11 +95,7 @@ pub fn ladder_inputs(
 pub fn ladder_examples(inputs: &[(usize, String, String)]) -> Vec<(usize, String)> {
     (1..=ladder::RUNGS)
         .filter_map(|k| {
-            let mut of_k: Vec<&String> = inputs
-                .iter()
-                .filter(|i| i.0 == k)
-                .map(|i| &i.1)
-                .collect();
+            let mut of_k: Vec<&String> = inputs.iter().filter(|i| i.0 == k).map(|i| &i.1).collect();
             of_k.sort_by_key(|s| (s.chars().count(), s.as_str()));
             of_k.get(of_k.len() / 2).map(|s| (k, s.to_string()))
         })
@@ -356,7 +352,12 @@ pub fn run(args: &Args) -> Result<()> {
         .context("give --model <id> (or --hyps and --refs)")?;
     let t = load_model(&args.models_dir.join(id))?;
     if args.ladder {
-        let inputs = ladder_inputs(&args.data, &args.split, t.config.source_language, args.limit)?;
+        let inputs = ladder_inputs(
+            &args.data,
+            &args.split,
+            t.config.source_language,
+            args.limit,
+        )?;
         let start = std::time::Instant::now();
         let s = evaluate_ladder(&t, &inputs, args.beam);
         print_ladder(

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use candle_core::Device;
-use serde::{Deserialize, Serialize};
 use seq2seq_core::weights::StorageType;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -107,10 +107,11 @@ pub struct LadderEntry {
 }
 
 impl LadderEntry {
-    /// Scores `t` on the dev and test ladders of `data` (at most `limit` inputs per rung).
+    /// Scores `t` on the ladders of `splits` ("dev", "test"); a split left out stays empty.
     pub fn measure(
         t: &seq2seq_core::translator::Translator<seq2seq_core::backend::CpuBackend>,
         data: &Path,
+        splits: &[&str],
         beam: usize,
         limit: Option<usize>,
         trained_on_sentences: usize,
@@ -118,17 +119,21 @@ impl LadderEntry {
     ) -> Result<Self> {
         let id = &t.config.id;
         let source = t.config.source_language;
-        let mut scores = Vec::new();
+        let (mut dev, mut test) = (LadderScores::default(), LadderScores::default());
         let mut examples = Vec::new();
-        for split in ["dev", "test"] {
+        for &split in splits {
             let inputs = evaluate::ladder_inputs(data, split, source, limit)?;
             let s = evaluate::evaluate_ladder(t, &inputs, beam);
             evaluate::print_ladder(&format!("{id} {split} ladder (beam {beam})"), &s);
-            scores.push(s);
-            examples = evaluate::ladder_examples(&inputs);
+            if split == "test" {
+                // The page's ready-made inputs: from the whole test ladder, not a sample.
+                examples =
+                    evaluate::ladder_examples(&evaluate::ladder_inputs(data, split, source, None)?);
+                test = s;
+            } else {
+                dev = s;
+            }
         }
-        let test = scores.pop().unwrap_or_default();
-        let dev = scores.pop().unwrap_or_default();
         Ok(Self {
             trained_on_sentences,
             trained_max_tokens,
@@ -282,11 +287,8 @@ pub fn export_with(
             extras.storage.describe()
         ),
     );
-    let st = seq2seq_core::weights::to_safetensors(
-        &model_tensors,
-        extras.storage.core(),
-        Some(meta),
-    )?;
+    let st =
+        seq2seq_core::weights::to_safetensors(&model_tensors, extras.storage.core(), Some(meta))?;
     std::fs::write(dir.join("model.safetensors"), &st)?;
     std::fs::write(
         dir.join("config.json"),
@@ -317,6 +319,7 @@ pub fn export_with(
     let ladder = LadderEntry::measure(
         &t,
         &config.data,
+        &["dev", "test"],
         beam,
         eval_limit,
         config.ladder_max.max(1),
@@ -491,8 +494,16 @@ pub fn ladder_section(l: &LadderEntry) -> String {
         "\n### Length ladder\n\nInputs of 1–4 unrelated sentences of one split joined into one (English by spaces, Chinese by nothing; `seq2seq-train prepare` writes `<split>-ladder.tsv`). Training inputs joined up to {} sentence(s), at most {} tokens.\n\n| sentences joined | test inputs | test BLEU | dev inputs | dev BLEU |\n|---:|---:|---:|---:|---:|\n",
         l.trained_on_sentences, l.trained_max_tokens
     );
-    for (t, d) in l.test.rungs.iter().zip(&l.dev.rungs) {
-        s += &format!("| {} | {} | {:.2} | {} | {:.2} |\n", t.0, t.1, t.2, d.1, d.2);
+    for t in &l.test.rungs {
+        let dev = l.dev.rungs.iter().find(|d| d.0 == t.0);
+        s += &format!(
+            "| {} | {} | {:.2} | {} | {} |\n",
+            t.0,
+            t.1,
+            t.2,
+            dev.map_or("–".to_owned(), |d| d.1.to_string()),
+            dev.map_or("not scored".to_owned(), |d| format!("{:.2}", d.2))
+        );
     }
     if let Some(kept) = l.test.kept() {
         s += &format!(

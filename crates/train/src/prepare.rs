@@ -372,7 +372,9 @@ mod tests {
     }
 
     fn real_data() -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(DEFAULT_INPUT);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(DEFAULT_INPUT);
         read_text(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 

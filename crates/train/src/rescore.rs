@@ -31,6 +31,15 @@ pub struct Args {
     /// Longest training input of these models, in tokens (48 before the ladder).
     #[arg(long, default_value_t = 48)]
     pub trained_max_tokens: usize,
+    /// Score at most N inputs per rung, spread evenly (the tables give the counts).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Score the test ladder only (the dev ladder is for choosing between runs).
+    #[arg(long)]
+    pub test_only: bool,
+    /// Rescore every model of the index, even those with ladder scores.
+    #[arg(long)]
+    pub all: bool,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -46,7 +55,9 @@ pub fn run(args: &Args) -> Result<()> {
             .context("index.json has no models")?,
     )?;
     for mut entry in entries {
-        let chosen = if args.models.is_empty() {
+        let chosen = if args.all {
+            true
+        } else if args.models.is_empty() {
             entry.ladder.is_none()
         } else {
             args.models.contains(&entry.id)
@@ -56,18 +67,27 @@ pub fn run(args: &Args) -> Result<()> {
         }
         let dir = args.models_dir.join(&entry.id);
         let t = evaluate::load_model(&dir)?;
+        let splits: &[&str] = if args.test_only {
+            &["test"]
+        } else {
+            &["dev", "test"]
+        };
         let ladder = LadderEntry::measure(
             &t,
             &args.data,
+            splits,
             args.beam,
-            None,
+            args.limit,
             args.trained_on_sentences,
             args.trained_max_tokens,
         )?;
         let card_path = dir.join("card.md");
         let card = std::fs::read_to_string(&card_path)
             .with_context(|| format!("reading {}", card_path.display()))?;
-        std::fs::write(&card_path, with_ladder_section(&card, &ladder_section(&ladder)))?;
+        std::fs::write(
+            &card_path,
+            with_ladder_section(&card, &ladder_section(&ladder)),
+        )?;
         entry.ladder = Some(ladder);
         update_index(&index_path, &entry)?;
         println!("rescored {}", entry.id);

@@ -3,7 +3,8 @@
 //! (SwiftShader) and once without it (CPU fallback).
 //!
 //! The translations the page must show come from the translate CLI (`seq2seq-train translate`,
-//! the same seq2seq-core code, natively) for every case in tests/e2e/cases.json; xtask writes
+//! the same seq2seq-core code, natively) for every case in tests/e2e/cases.json and each model's
+//! 2-sentence ladder example in www/models/index.json; xtask writes
 //! them to artifacts/e2e/expected.json before the browser starts.
 
 use std::collections::BTreeMap;
@@ -35,6 +36,31 @@ struct Expected {
     cases: Vec<Case>,
 }
 
+/// The Fixed c vs attention view offers each model's ladder examples (www/models/index.json);
+/// its test clicks the 2-sentence one with greedy decoding, for every model.
+fn ladder_cases(root: &std::path::Path) -> Result<Vec<Case>> {
+    let path = root.join("www/models/index.json");
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
+    )?;
+    let mut cases = Vec::new();
+    for model in index["models"].as_array().into_iter().flatten() {
+        let examples = model["ladder"]["examples"].as_array().into_iter().flatten();
+        for example in examples {
+            if example[0].as_u64() == Some(2) {
+                cases.push(Case {
+                    model: model["id"].as_str().unwrap_or_default().to_owned(),
+                    beam: 1,
+                    text: example[1].as_str().unwrap_or_default().to_owned(),
+                    output: String::new(),
+                });
+            }
+        }
+    }
+    Ok(cases)
+}
+
 /// Run the translate CLI once per (model, beam) with all that pair's texts on stdin.
 fn expected() -> Result<Expected> {
     let root = repo_root();
@@ -44,6 +70,7 @@ fn expected() -> Result<Expected> {
             .with_context(|| format!("cannot read {}", path.display()))?,
     )
     .with_context(|| format!("{} is not a list of {{model, beam, text}}", path.display()))?;
+    cases.extend(ladder_cases(&root)?);
     util::run(&mut cmd("cargo", &["build", "-j2", "-p", "seq2seq-train"]))
         .context("cannot build the translate CLI")?;
     // Where cargo put it (CARGO_TARGET_DIR may point elsewhere than target/).

@@ -1,12 +1,11 @@
-// The Fixed context vs attention view: the BLEU-by-length chart equals the catalogue's numbers
-// (with the bucket counts), all five families translate the sentence as the CLI does, a
+// The Fixed context vs attention view: the length-ladder chart equals the catalogue's numbers
+// (with the bucket counts), the table's kept shares and the verdict follow them, all five families translate the sentence as the CLI does, a
 // fixed-context model's c is measured identical at every step (exactly 0) while gru-attn's c_i
 // changes, the ladder of growing sentences and the model checkboxes write the URL, embed mode.
 
 export const view = 'context';
 
 const APPLE = 'I like eating apple';
-const EIGHT = 'My brother bought a new car last week.';
 const FAMILIES = ['rnn', 'gru', 'lstm', 'gru-attn', 'transformer'];
 
 function query(params) {
@@ -29,17 +28,42 @@ export async function run(t) {
   const catalog = await page.evaluate(async () => (await fetch('models/index.json')).json());
   const points = await page.$$eval('#bleu-by-length circle.point', (cs) => cs.map((c) => ({
     family: c.dataset.family, bucket: c.dataset.bucket, bleu: Number(c.dataset.bleu) })));
-  t.assert(points.length === 20, `20 points (5 families × 4 buckets), got ${points.length}`);
+  const ladderOf = (family) => catalog.models.find((m) => m.id === `${family}-en-zh`).ladder;
+  const nonEmpty = FAMILIES.map((f) => ladderOf(f).test.by_length.filter(([, n]) => n > 0).length).reduce((a, b) => a + b);
+  t.assert(points.length === nonEmpty, `${nonEmpty} points (one per family and non-empty ladder bucket), got ${points.length}`);
   for (const p of points) {
-    const entry = catalog.models.find((m) => m.id === `${p.family}-en-zh`);
-    const want = entry.test_bleu_by_bucket.find(([b]) => b === p.bucket)[1];
+    const want = ladderOf(p.family).test.by_length.find(([b]) => b === p.bucket)[2];
     t.assert(Math.abs(want - p.bleu) < 1e-9, `${p.family} ${p.bucket}: chart ${p.bleu}, catalogue ${want}`);
   }
   const counts = await page.$$eval('#bleu-by-length .bucket-count', (ts) => ts.map((x) => x.textContent));
-  const gruCounts = catalog.models.find((m) => m.id === 'gru-en-zh').test.bleu_by_bucket.map(([, n]) => `n = ${n}`);
-  t.assert(JSON.stringify(counts) === JSON.stringify(gruCounts), `bucket counts ${counts} vs ${gruCounts}`);
-  t.assert((await page.locator('#bleu-reading').innerText()).includes(gruCounts[3].slice(4)), 'the text names the 16+ count');
+  const wantCounts = ladderOf('gru').test.by_length.map((_, k) => {
+    const ns = FAMILIES.map((f) => ladderOf(f).test.by_length[k][1]);
+    const [lo, hi] = [Math.min(...ns), Math.max(...ns)];
+    return lo === hi ? `n=${lo}` : `n=${lo}–${hi}`;
+  });
+  t.assert(JSON.stringify(counts) === JSON.stringify(wantCounts), `bucket counts ${counts} vs ${wantCounts}`);
   t.assert(await page.locator('#bleu-by-length .legend-item').count() === 5, 'legend for five families');
+  // The table and the reading come from the catalogue: the share each family keeps at 4 sentences.
+  const kept = (family) => {
+    const r = ladderOf(family).test.rungs;
+    return r[r.length - 1][2] / r[0][2];
+  };
+  for (const family of FAMILIES) {
+    const shown = (await page.locator(`#bleu-table tr[data-family="${family}"] .kept`).innerText()).trim();
+    t.assert(shown === `${Math.round(100 * kept(family))}%`, `${family} kept: table ${shown}, catalogue ${kept(family)}`);
+  }
+  const trainedOn = (family) => ladderOf(family).trained_on_sentences;
+  const longest = Math.max(...FAMILIES.map(trainedOn));
+  let group = FAMILIES.filter((f) => trainedOn(f) === longest);
+  const isAttention = (f) => ['gru-attn', 'transformer'].includes(f);
+  if (!(group.some(isAttention) && group.some((f) => !isAttention(f)))) group = FAMILIES;
+  const attention = group.filter(isAttention).map(kept);
+  const fixedC = group.filter((f) => !isAttention(f)).map(kept);
+  const reading = await page.locator('#bleu-reading').innerText();
+  const holds = Math.min(...attention) > Math.max(...fixedC);
+  t.assert(reading.includes(holds ? '固定 c 的模型只保留' : '注意力并没有比每个固定 c 的模型保留得更多'),
+    `the verdict follows the numbers (attention ${attention}, fixed ${fixedC}): ${reading}`);
+  t.assert(reading.includes(`${Math.round(100 * Math.max(...fixedC))}%`), 'the reading names the fixed-c share');
 
   await allSettled(page);
   t.assert(await page.locator('article.run-row').count() === 5, 'all five families by default');
@@ -66,14 +90,17 @@ export async function run(t) {
   // 2. URL state: a link with two models and the ladder.
   await t.open(query({ backend: t.backend, models: 'gru,gru-attn' }));
   t.assert(await page.locator('input[name="context-model"]:checked').count() === 2, 'two boxes checked from the URL');
-  await page.locator('.ladder-chip[data-words="8"]').click();
-  await page.waitForFunction((s) => new URLSearchParams(location.search).get('text') === s, EIGHT);
+  t.assert(await page.locator('.ladder-chip').count() === 4, 'one ready-made input per ladder rung');
+  const [, TWO] = catalog.models.find((m) => m.id === 'gru-en-zh').ladder.examples.find(([k]) => k === 2);
+  await page.locator('.ladder-chip[data-sentences="2"]').click();
+  await page.waitForFunction((s) => new URLSearchParams(location.search).get('text') === s, TWO);
   await allSettled(page);
+  const twoWords = String(TWO.split(/\s+/).filter(Boolean).length);
   for (const model of ['gru-en-zh', 'gru-attn-en-zh']) {
     const row = page.locator(`article.run-row[data-model="${model}"]`);
     const shown = (await row.locator('.translation').innerText()).trim();
-    t.assert(shown === t.expected(model, 1, EIGHT), `${model}: page ${shown}, CLI ${t.expected(model, 1, EIGHT)}`);
-    t.assert(await row.getAttribute('data-words') === '8', 'source length 8 words');
+    t.assert(shown === t.expected(model, 1, TWO), `${model}: page ${shown}, CLI ${t.expected(model, 1, TWO)}`);
+    t.assert(await row.getAttribute('data-words') === twoWords, `source length ${twoWords} words`);
   }
   t.assert(await page.locator('.context-stack[data-family="gru"] .measure').getAttribute('data-max-change') === '0', 'longer sentence: still the same c');
   await page.locator('input[name="context-model"][value="lstm"]').check();

@@ -47,6 +47,8 @@ pub struct TranslationResult {
     pub measured: Vec<(BackendKind, f64)>,
     /// Why the GPU was not used although asked for, if so.
     pub fallback: Option<Bilingual>,
+    /// EOS, the length limit or a loop.
+    pub ending: seq2seq_core::decoding::Ending,
 }
 
 /// The display piece of target token `id` (its id if the vocabulary is unknown, which the
@@ -116,6 +118,7 @@ impl TranslationState {
             millis: done.millis,
             measured: done.measured,
             fallback: done.fallback,
+            ending: done.ending,
         }));
     }
 }

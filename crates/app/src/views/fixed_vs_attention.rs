@@ -1,23 +1,26 @@
 //! View 3, Fixed context vs attention: the article's two claims made visible.
-//! 1. A fixed-length c makes translation worse as inputs grow: test BLEU by source length for the
-//!    five families (model cards), and a live run on sentences of growing length.
+//! 1. A fixed-length c makes translation worse as inputs grow: BLEU by source length on the
+//!    length ladder (1–4 joined test sentences) for the five families (model cards), the share
+//!    each keeps and a verdict drawn from those numbers, and a live run on inputs of growing
+//!    length.
 //! 2. Every decoder step of a plain encoder–decoder sees the same c: the contexts of all steps,
 //!    measured, beside gru-attn's c_i.
 
 mod chart;
 mod live;
 mod same_c;
+mod verdict;
 
 use yew::prelude::*;
 
 use self::chart::{family_colour, BleuChart};
 use self::live::{Ladder, RunRow};
 use self::same_c::ContextStack;
+use crate::components::strip::dot;
 use crate::components::{TextInput, ViewIntro};
 use crate::context::use_app;
 use crate::i18n::{family_name, tr};
 use crate::route::{Family, UrlState};
-use crate::components::strip::dot;
 
 /// The models this view runs: all five unless the link names others.
 pub fn view_models(url: &UrlState) -> Vec<Family> {

@@ -96,6 +96,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                         <div class="output" aria-live="polite">
                             if let Some(done) = &done {
                                 <p class="translation" data-model={model_id.clone()} lang={if url.direction == crate::route::Direction::EnZh { "zh" } else { "en" }}>{ done.text.clone() }</p>
+                                <crate::components::EndingMark ending={done.ending} />
                             }
                             <div class="tokens">{ for token_chips }
                                 if running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }

@@ -136,8 +136,10 @@ pub fn done(
     measured: Vec<(BackendKind, f64)>,
     fallback: Option<Bilingual>,
 ) -> Response {
+    let ending = seq2seq_core::decoding::ending(&output.translation.tokens, MAX_TARGET_TOKENS);
     Response::Translated(Box::new(TranslationDone {
         model_id: model_id.to_owned(),
+        ending,
         text: output.text,
         unstreamed: unstreamed(output.translation, streamed),
         backend,

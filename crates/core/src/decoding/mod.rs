@@ -2,9 +2,11 @@
 //! event per decided step so a UI can draw each token as it arrives.
 
 mod beam;
+mod ending;
 mod greedy;
 
 pub use beam::beam_search;
+pub use ending::{ending, Ending};
 pub use greedy::greedy;
 
 use serde::{Deserialize, Serialize};

@@ -32,8 +32,8 @@ use seq2seq_core::weights::{StorageType, Weights};
 
 use crate::data::Pair;
 use crate::evaluate::{self, read_split, split_for};
-use crate::ladder;
 use crate::io;
+use crate::ladder;
 use crate::nn::{self, Batch, Model};
 
 /// A core translator on the current weights (f32), for evaluation during training.

@@ -1,13 +1,17 @@
-//! Claim 1 as a chart: test BLEU by source-length bucket for the five families, read from
-//! models/index.json (the numbers of the model cards), one line per family, exportable.
+//! Claim 1 as a chart: test BLEU against source length on the length ladder (inputs of 1–4
+//! joined test sentences, up to 41+ words), one line per family, with the inputs per bucket; a
+//! table of BLEU per rung and the share each family keeps; and the reading of those numbers
+//! (`verdict`). Everything comes from models/index.json (the model cards' numbers).
 
 use yew::prelude::*;
 
+use super::verdict::{self, Verdict};
 use crate::catalog::Catalog;
+use crate::components::strip::{dot, ExportButtons};
 use crate::context::use_app;
 use crate::i18n::{family_name, tr, tr_owned};
+use crate::route::UiLang;
 use crate::route::{Direction, Family};
-use crate::components::strip::{dot, ExportButtons};
 
 /// Explicit colours (exports match the screen); fixed-c families dashed.
 pub fn family_colour(family: Family) -> &'static str {
@@ -20,27 +24,32 @@ pub fn family_colour(family: Family) -> &'static str {
     }
 }
 
-/// One bucket's score: (bucket name, sentences if known, BLEU).
-pub type BucketScore = (String, Option<usize>, f64);
+/// One bucket's score: (bucket name, inputs, BLEU).
+pub type BucketScore = (String, usize, f64);
 
-/// One family's scores in bucket order.
+/// One family's ladder scores by source length, in bucket order (empty without a ladder).
 pub fn family_buckets(catalog: &Catalog, family: Family, direction: Direction) -> Vec<BucketScore> {
-    let Some(entry) = catalog.model(family, direction) else {
-        return Vec::new();
-    };
-    entry
-        .test_bleu_by_bucket
-        .iter()
-        .map(|(name, bleu)| {
-            let count = entry
-                .test
-                .bleu_by_bucket
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|&(_, c, _)| c);
-            (name.clone(), count, *bleu)
-        })
-        .collect()
+    verdict::ladder(catalog, family, direction)
+        .map(|l| l.test.by_length.clone())
+        .unwrap_or_default()
+}
+
+/// "1-5" → "1–5".
+fn bucket_label(name: &str) -> String {
+    name.replace('-', "–")
+}
+
+/// "n=12", or "n=5–12" when the families were scored on different numbers of inputs.
+fn count_label((lo, hi): (usize, usize)) -> String {
+    if lo == hi {
+        format!("n={lo}")
+    } else {
+        format!("n={lo}–{hi}")
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
 }
 
 #[derive(Properties, PartialEq)]
@@ -61,21 +70,21 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
         .map(|&f| (f, family_buckets(&catalog, f, direction)))
         .filter(|(_, b)| !b.is_empty())
         .collect();
-    let buckets: Vec<String> = series
-        .first()
-        .map(|(_, b)| b.iter().map(|(n, _, _)| n.clone()).collect())
-        .unwrap_or_default();
-    // Sentences per bucket (the same test split for every family of a direction).
-    let counts: Vec<(Option<usize>, Option<usize>)> = (0..buckets.len())
-        .map(|k| {
-            let cs: Vec<usize> = series
-                .iter()
-                .filter_map(|(_, b)| b.get(k).and_then(|x| x.1))
-                .collect();
-            (cs.iter().min().copied(), cs.iter().max().copied())
+    if series.is_empty() {
+        return html! { <p class="muted">{ tr(lang, "模型目录里没有长度阶梯的分数。", "The model catalogue has no length-ladder scores.") }</p> };
+    }
+    // Bucket names, and the fewest and most inputs in each over the families (models rescored
+    // on a sample of the ladder have fewer).
+    let buckets: Vec<(String, (usize, usize))> = series[0]
+        .1
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _, _))| {
+            let counts = series.iter().filter_map(|(_, b)| b.get(k).map(|x| x.1));
+            let lo = counts.clone().min().unwrap_or(0);
+            (name.clone(), (lo, counts.max().unwrap_or(0)))
         })
         .collect();
-    let total: usize = counts.iter().filter_map(|c| c.1).sum();
     let max_bleu = series
         .iter()
         .flat_map(|(_, b)| b.iter().map(|x| x.2))
@@ -83,7 +92,7 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
     let y_max = ((max_bleu / 5.0).ceil() * 5.0).max(5.0);
 
     let (w, h) = (600.0, 300.0);
-    let (ml, mr, mt, mb) = (46.0, 170.0, 14.0, 58.0);
+    let (ml, mr, mt, mb) = (46.0, 150.0, 14.0, 58.0);
     let pw = w - ml - mr;
     let ph = h - mt - mb;
     let x_of = |k: usize| ml + pw * (k as f64 + 0.5) / buckets.len().max(1) as f64;
@@ -99,32 +108,25 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
             </>
         }
     });
-    let x_labels = buckets.iter().enumerate().map(|(k, name)| {
+    let x_labels = buckets.iter().enumerate().map(|(k, (name, n))| {
         let x = x_of(k);
-        let label = match name.as_str() {
-            "16+" => "16+".to_owned(),
-            other => other.replace('-', "–"),
-        };
-        let count = match counts.get(k) {
-            Some((Some(a), Some(b))) if a == b => format!("n = {a}"),
-            Some((Some(a), Some(b))) => format!("n = {a}–{b}"),
-            _ => String::new(),
-        };
         html! {
             <>
-                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 18.0)} text-anchor="middle" font-size="12" fill="#334155">{ label }</text>
-                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 34.0)} text-anchor="middle" font-size="11" fill="#64748b" class="bucket-count"
-                      data-bucket={name.clone()}>{ count }</text>
+                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 18.0)} text-anchor="middle" font-size="11" fill="#334155">{ bucket_label(name) }</text>
+                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 34.0)} text-anchor="middle" font-size="10" fill="#64748b" class="bucket-count"
+                      data-bucket={name.clone()}>{ count_label(*n) }</text>
             </>
         }
     });
     let lines = series.iter().map(|(family, b)| {
         let colour = family_colour(*family);
-        let points: Vec<String> = b.iter().enumerate().map(|(k, x)| format!("{:.1},{:.1}", x_of(k), y_of(x.2))).collect();
-        let dots = b.iter().enumerate().map(|(k, (name, n, bleu))| html! {
+        // Buckets without inputs have no point (BLEU of nothing).
+        let points: Vec<String> = b.iter().enumerate().filter(|(_, x)| x.1 > 0)
+            .map(|(k, x)| format!("{:.1},{:.1}", x_of(k), y_of(x.2))).collect();
+        let dots = b.iter().enumerate().filter(|(_, x)| x.1 > 0).map(|(k, (name, n, bleu))| html! {
             <circle cx={format!("{:.1}", x_of(k))} cy={format!("{:.1}", y_of(*bleu))} r="4" fill={colour}
                     class="point" data-family={family.slug()} data-bucket={name.clone()} data-bleu={bleu.to_string()}>
-                <title>{ format!("{} · {name}: BLEU {bleu:.2}{}", family_name(lang, *family), n.map(|n| format!(" (n = {n})")).unwrap_or_default()) }</title>
+                <title>{ format!("{} · {}: BLEU {bleu:.2} (n = {n})", family_name(lang, *family), bucket_label(name)) }</title>
             </circle>
         });
         html! {
@@ -150,67 +152,24 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
     let axis_title = match direction {
         Direction::EnZh => tr(
             lang,
-            "源句长度（英文词数）",
+            "源文长度（英文词数）",
             "source length (English words)",
         ),
         Direction::ZhEn => tr(
             lang,
-            "源句长度（汉字数）",
+            "源文长度（汉字数）",
             "source length (Chinese characters)",
         ),
     };
-
-    // The honest reading of the numbers.
-    let last = buckets.len().saturating_sub(1);
-    let last_count = counts.get(last).and_then(|c| c.1).unwrap_or(0);
-    let attention_leads = (0..buckets.len()).all(|k| {
-        let best_fixed = series
-            .iter()
-            .filter(|(f, _)| f.has_fixed_context())
-            .filter_map(|(_, b)| b.get(k).map(|x| x.2))
-            .fold(f64::MIN, f64::max);
-        let worst_attn = series
-            .iter()
-            .filter(|(f, _)| !f.has_fixed_context())
-            .filter_map(|(_, b)| b.get(k).map(|x| x.2))
-            .fold(f64::MAX, f64::min);
-        worst_attn > best_fixed
-    });
-    let kept = |f: &Family, b: &[BucketScore]| -> Option<(Family, f64)> {
-        let first = b.first()?.2;
-        let third = b.get(2)?.2;
-        (first > 0.0).then(|| (*f, third / first))
-    };
-    let rows = series.iter().map(|(family, b)| {
-        let cells = b.iter().map(
-            |x| html! { <td class="num" data-bucket={x.0.clone()}>{ format!("{:.1}", x.2) }</td> },
-        );
-        let ratio = kept(family, b)
-            .map(|(_, r)| format!("{:.0}%", r * 100.0))
-            .unwrap_or_default();
-        let overall = catalog
-            .model(*family, direction)
-            .map(|m| format!("{:.1}", m.test.bleu))
-            .unwrap_or_default();
-        html! {
-            <tr data-family={family.slug()}>
-                <th scope="row">{ dot(family_colour(*family)) }{ family_name(lang, *family) }</th>
-                { for cells }
-                <td class="num">{ overall }</td>
-                <td class="num">{ ratio }</td>
-            </tr>
-        }
-    });
-    let head_cells = buckets.iter().zip(&counts).map(|(name, c)| html! {
-        <th scope="col">{ name.replace('-', "–") }{ c.1.map(|n| format!(" (n={n})")).unwrap_or_default() }</th>
-    });
     html! {
         <figure class="bleu-chart">
-            <figcaption>{ tr(lang, "测试集 BLEU（beam 4）按源句长度分组", "Test BLEU (beam 4) by source length") }</figcaption>
+            <figcaption>{ tr(lang,
+                "长度阶梯：把 1–4 个测试句拼成一个输入，测试集 BLEU（beam 4）按源文长度分组",
+                "The length ladder: 1–4 test sentences joined into one input; test BLEU (beam 4) by source length") }</figcaption>
             <div class="scroll-x">
                 <svg id="bleu-by-length" xmlns="http://www.w3.org/2000/svg" role="img" width={format!("{w}")} height={format!("{h}")}
                      viewBox={format!("0 0 {w} {h}")} font-family="system-ui, sans-serif" data-direction={direction.slug()}
-                     aria-label={tr(lang, "各模型按源句长度的 BLEU", "BLEU by source length for each model")}>
+                     aria-label={tr(lang, "各模型按源文长度的 BLEU（数值见下表）", "BLEU by source length for each model (numbers in the table below)")}>
                     <rect x="0" y="0" width={format!("{w}")} height={format!("{h}")} fill="#ffffff" />
                     { for grid }{ for x_labels }
                     <text x={format!("{:.1}", ml + pw / 2.0)} y={format!("{:.1}", h - 6.0)} text-anchor="middle" font-size="12" fill="#334155">{ axis_title }</text>
@@ -220,30 +179,138 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
                 </svg>
             </div>
             <ExportButtons id="bleu-by-length" />
-            <div class="scroll-x">
-                <table class="bleu-table" id="bleu-table">
-                    <thead><tr>
-                        <th scope="col">{ tr(lang, "模型", "Model") }</th>
-                        { for head_cells }
-                        <th scope="col">{ tr(lang, "全部", "all") }</th>
-                        <th scope="col" title={tr(lang, "11–15 组 BLEU ÷ 1–5 组 BLEU", "BLEU at 11–15 ÷ BLEU at 1–5")}>{ tr(lang, "长句保留", "kept at 11–15") }</th>
-                    </tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
-            <p class="caption" id="bleu-reading">
-                { tr(lang,
-                    "虚线是固定 c 的模型，实线带注意力。在这些用 Tatoeba 短句训练的小模型上，五种模型的 BLEU 都随句子变长而下降；",
-                    "Dashed: fixed c; solid: attention. In these small models trained on short Tatoeba sentences, every family loses BLEU as inputs grow; ") }
-                { if attention_leads {
-                    tr(lang, "但在每个长度组里，带注意力的模型都高于所有固定 c 的模型。", "but in every length bucket the models with attention score above every fixed-c model.")
-                } else {
-                    tr(lang, "带注意力的模型并非在每个长度组都领先（见表）。", "the attention models do not lead in every bucket (see the table).")
-                } }
-                { tr_owned(lang,
-                    format!("注意：16+ 组只有 {last_count} 个测试句（全部 {total} 句），这一点的数值很不稳定。"),
-                    format!(" Note: the 16+ bucket holds only {last_count} of the {total} test sentences, so its numbers are noisy.")) }
-            </p>
+            <RungTable catalog={catalog.clone()} {direction} />
+            { reading(lang, &catalog, direction) }
         </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RungTableProps {
+    catalog: std::rc::Rc<Catalog>,
+    direction: Direction,
+}
+
+/// BLEU per rung (1–4 sentences joined) per family, the share kept, and the training inputs.
+#[function_component]
+fn RungTable(props: &RungTableProps) -> Html {
+    let app = use_app();
+    let lang = app.lang();
+    let ladders: Vec<(Family, &crate::catalog::Ladder)> = Family::ALL
+        .iter()
+        .filter_map(|&f| Some((f, verdict::ladder(&props.catalog, f, props.direction)?)))
+        .collect();
+    let Some((_, first)) = ladders.first() else {
+        return html! {};
+    };
+    let head = first.test.rungs.iter().map(|(k, n, _)| html! {
+        <th scope="col">{ tr_owned(lang, format!("{k} 句（{n} 个）"), format!("{k} sent. (n={n})")) }</th>
+    });
+    let rows = ladders.iter().map(|(family, l)| {
+        let cells = l.test.rungs.iter().map(|(k, _, b)| {
+            html! {
+                <td class="num" data-rung={k.to_string()}>{ format!("{b:.1}") }</td>
+            }
+        });
+        html! {
+            <tr data-family={family.slug()}>
+                <th scope="row">{ dot(family_colour(*family)) }{ family_name(lang, *family) }</th>
+                { for cells }
+                <td class="num kept">{ l.kept().map(pct).unwrap_or_default() }</td>
+                <td class="num trained">{ l.trained_on_sentences.to_string() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="scroll-x">
+            <table class="bleu-table" id="bleu-table">
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "模型", "Model") }</th>
+                    { for head }
+                    <th scope="col" title={tr(lang, "最长一级的 BLEU ÷ 1 句的 BLEU", "BLEU at the longest rung ÷ BLEU at one sentence")}>{ tr(lang, "保留", "kept") }</th>
+                    <th scope="col" title={tr(lang, "训练样本最多由几句拼成", "most sentences joined in one training example")}>{ tr(lang, "训练句数", "trained on") }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The reading of the numbers: which families keep their BLEU as inputs grow, and what the
+/// models were trained on, all from the catalogue.
+fn reading(lang: UiLang, catalog: &Catalog, direction: Direction) -> Html {
+    let kept = verdict::kept_by_family(catalog, direction).map(|k| verdict::compared(&k));
+    let training = verdict::training(catalog, direction);
+    let group = kept.as_ref().map_or(0, Vec::len);
+    let names: Vec<&str> = kept
+        .iter()
+        .flatten()
+        .map(|k| family_name(lang, k.family))
+        .collect();
+    let range = |attention: bool| -> String {
+        let shares: Vec<f64> = kept
+            .iter()
+            .flatten()
+            .filter(|k| k.family.has_fixed_context() != attention)
+            .map(|k| k.kept)
+            .collect();
+        let lo = shares.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = shares.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if shares.is_empty() {
+            String::new()
+        } else if (hi - lo).abs() < 0.005 {
+            pct(lo)
+        } else {
+            format!("{}–{}", pct(lo), pct(hi))
+        }
+    };
+    let rungs = kept
+        .as_ref()
+        .and_then(|k| k.first())
+        .map_or(4, |k| k.sentences);
+    let trained = match &training {
+        Some(t) if t.sentences.1 <= 1 => tr_owned(lang,
+            format!("这些模型只用单句训练（最长 {} 个词元），从没见过拼接的长输入。", t.max_tokens),
+            format!("These models were trained on single sentences only (at most {} tokens); they never saw a joined input. ", t.max_tokens)),
+        Some(t) if t.sentences.0 == t.sentences.1 => tr_owned(lang,
+            format!("这些模型的训练样本最多由 {} 句拼成（最长 {} 个词元）。", t.sentences.1, t.max_tokens),
+            format!("These models were trained on inputs of up to {} joined sentences (at most {} tokens). ", t.sentences.1, t.max_tokens)),
+        Some(t) => tr_owned(lang,
+            format!("注意：这些模型的训练输入长短不一（{}–{} 句，见表中“训练句数”），比较时要看清。", t.sentences.0, t.sentences.1),
+            format!("Note: these models were trained on inputs of different lengths ({}–{} sentences, see “trained on” in the table); compare with care. ", t.sentences.0, t.sentences.1)),
+        None => String::new(),
+    };
+    let (attention, fixed) = (range(true), range(false));
+    let among = if group > 0 && group < Family::ALL.len() {
+        tr_owned(
+            lang,
+            format!(
+                "只比较训练时见过最长拼接输入的模型（{}）：",
+                names.join("、")
+            ),
+            format!(
+                "Comparing only the models trained on the longest joined inputs ({}): ",
+                names.join(", ")
+            ),
+        )
+    } else {
+        String::new()
+    };
+    let finding = match verdict::verdict(kept.as_deref()) {
+        Verdict::Incomplete => tr_owned(lang,
+            "目录里缺少部分模型的长度阶梯分数，这里不下结论。".to_owned(),
+            "Some models have no length-ladder scores in the catalogue, so no conclusion is drawn here.".to_owned()),
+        Verdict::AttentionHolds { .. } => tr_owned(lang,
+            format!("拼到 {rungs} 句时，带注意力的模型保留了单句 BLEU 的 {attention}，固定 c 的模型只保留 {fixed}：输入越长，固定长度的 c 越装不下。"),
+            format!("At {rungs} joined sentences the attention models keep {attention} of their one-sentence BLEU and the fixed-c models only {fixed}: the longer the input, the less a fixed-length c can hold.")),
+        Verdict::NoClearGap { .. } => tr_owned(lang,
+            format!("拼到 {rungs} 句时，带注意力的模型保留了单句 BLEU 的 {attention}，固定 c 的模型保留 {fixed}：在这些模型上，注意力并没有比每个固定 c 的模型保留得更多。"),
+            format!("At {rungs} joined sentences the attention models keep {attention} of their one-sentence BLEU and the fixed-c models {fixed}: on these models attention does not keep more than every fixed-c model.")),
+    };
+    html! {
+        <p class="caption" id="bleu-reading">
+            { tr(lang, "虚线是固定 c 的模型，实线带注意力。", "Dashed: fixed c; solid: attention. ") }
+            { trained }{ among }{ finding }
+        </p>
     }
 }

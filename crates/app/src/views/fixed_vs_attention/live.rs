@@ -1,35 +1,23 @@
-//! Claim 1, live: the reader's sentence (or a ready-made one of growing length) translated by
-//! every chosen family, side by side, with its source length and that length bucket's test BLEU.
+//! Claim 1, live: the reader's sentence (or a ready-made input of growing length from the test
+//! split's ladder) translated by every chosen family, side by side, with its source length and
+//! that length bucket's ladder BLEU.
 
 use yew::prelude::*;
 
 use super::chart::family_colour;
+use super::verdict;
+use crate::catalog::Catalog;
+use crate::components::strip::dot;
 use crate::components::{DownloadBar, RunBadge};
 use crate::context::use_app;
 use crate::hooks::use_translation;
-use crate::i18n::{family_name, tr};
+use crate::i18n::{family_name, tr, tr_owned};
 use crate::route::{Direction, Family};
-use crate::components::strip::dot;
 use crate::views::translate_request;
 
-/// Ready-made sentences of growing length (4, 8, 12, 16, 20+ words; characters for Chinese).
-pub const LADDER_EN: [&str; 5] = [
-    "I like eating apples.",
-    "My brother bought a new car last week.",
-    "She told me that she would come to the party tomorrow.",
-    "When I was a child, I used to walk to school with my friends every day.",
-    "Tom said that he had never seen such a beautiful house before, and he wanted to buy it as soon as he could.",
-];
-pub const LADDER_ZH: [&str; 5] = [
-    "我喜欢猫。",
-    "他每天早上喝咖啡。",
-    "我明天要去北京看我的朋友。",
-    "我们昨天晚上在一家新饭店吃了晚饭。",
-    "虽然今天下了一整天的雨，但是我们还是决定一起去公园散步和拍照。",
-];
-
-/// The source length as the test buckets count it: English words split by whitespace, Chinese
-/// characters without punctuation and spaces (crates/train/src/metrics.rs, `source_words`).
+/// The source length as the ladder's buckets count it: English words split by whitespace,
+/// Chinese characters without punctuation and spaces (crates/train/src/metrics.rs,
+/// `source_words`).
 pub fn source_words(text: &str, direction: Direction) -> usize {
     match direction {
         Direction::EnZh => text.split_whitespace().count(),
@@ -37,14 +25,37 @@ pub fn source_words(text: &str, direction: Direction) -> usize {
     }
 }
 
-/// The bucket name of a length ("1-5", "6-10", "11-15", "16+").
+/// The ladder bucket of a length (crates/train/src/metrics.rs, `LADDER_BUCKETS`).
 pub fn bucket_name(words: usize) -> &'static str {
     match words {
         0..=5 => "1-5",
         6..=10 => "6-10",
         11..=15 => "11-15",
-        _ => "16+",
+        16..=20 => "16-20",
+        21..=30 => "21-30",
+        31..=40 => "31-40",
+        _ => "41+",
     }
+}
+
+/// Ready-made inputs of growing length: one test input per ladder rung (1–4 joined sentences),
+/// from the catalogue, and the longest training input of the direction's models.
+fn ladder_inputs(catalog: &Catalog, direction: Direction) -> (Vec<(usize, String)>, usize) {
+    let ladders: Vec<&crate::catalog::Ladder> = Family::ALL
+        .iter()
+        .filter_map(|&f| verdict::ladder(catalog, f, direction))
+        .collect();
+    let examples = ladders
+        .iter()
+        .map(|l| l.examples.clone())
+        .find(|e| !e.is_empty())
+        .unwrap_or_default();
+    let trained = ladders
+        .iter()
+        .map(|l| l.trained_on_sentences)
+        .max()
+        .unwrap_or(1);
+    (examples, trained)
 }
 
 #[function_component]
@@ -52,28 +63,40 @@ pub fn Ladder() -> Html {
     let app = use_app();
     let lang = app.lang();
     let url = app.url().clone();
-    let ladder = match url.direction {
-        Direction::EnZh => LADDER_EN,
-        Direction::ZhEn => LADDER_ZH,
+    let Some(catalog) = app.state.catalog().cloned() else {
+        return html! {};
     };
-    let buttons = ladder.iter().map(|&sentence| {
-        let n = source_words(sentence, url.direction);
-        let selected = url.text == sentence;
+    let (examples, trained) = ladder_inputs(&catalog, url.direction);
+    let buttons = examples.into_iter().map(|(sentences, text)| {
+        let n = source_words(&text, url.direction);
+        let selected = url.text == text;
         let app = app.clone();
-        let onclick = Callback::from(move |_| app.update_url(false, |u| {
-            u.text = sentence.to_owned();
-            u.step = 0;
-        }));
+        let title = text.clone();
+        let onclick = Callback::from(move |_| {
+            let text = text.clone();
+            app.update_url(false, move |u| {
+                u.text = text;
+                u.step = 0;
+            })
+        });
+        let unit = match url.direction {
+            Direction::EnZh => tr(lang, "词", "words"),
+            Direction::ZhEn => tr(lang, "字", "chars"),
+        };
         html! {
             <button type="button" class={classes!("chip", "ladder-chip", selected.then_some("selected"))} {onclick}
-                    data-words={n.to_string()} aria-pressed={selected.to_string()}>
-                <span class="ladder-n">{ format!("{n}{}", match url.direction { Direction::EnZh => tr(lang, " 词", " words"), Direction::ZhEn => tr(lang, " 字", " chars") }) }</span>
-                { sentence }
+                    data-words={n.to_string()} data-sentences={sentences.to_string()} aria-pressed={selected.to_string()} {title}>
+                <span class="ladder-n">{ tr_owned(lang, format!("{sentences} 句 · {n} {unit}"), format!("{sentences} sent. · {n} {unit}")) }</span>
             </button>
         }
     });
     html! {
-        <div class="ladder" aria-label={tr(lang, "由短到长的例句", "Sentences of growing length")}>{ for buttons }</div>
+        <>
+            <p class="caption ladder-caption">{ tr_owned(lang,
+                format!("下面的输入取自测试集的长度阶梯（1–4 个句子拼在一起）。这些模型训练时的输入最多由 {trained} 句拼成。"),
+                format!("The inputs below come from the test split's length ladder (1–4 sentences joined). These models were trained on inputs of up to {trained} joined sentence(s).")) }</p>
+            <div class="ladder" aria-label={tr(lang, "由短到长的输入", "Inputs of growing length")}>{ for buttons }</div>
+        </>
     }
 }
 
@@ -93,16 +116,14 @@ pub fn RunRow(props: &RunRowProps) -> Html {
     let state = use_translation(translate_request(&url, family));
     let words = source_words(&url.text, url.direction);
     let bucket = bucket_name(words);
-    let bucket_bleu = app
-        .state
-        .catalog()
-        .and_then(|c| c.model(family, url.direction).cloned())
-        .and_then(|m| {
-            m.test_bleu_by_bucket
-                .iter()
-                .find(|(b, _)| b == bucket)
-                .map(|(_, v)| *v)
-        });
+    let bucket_bleu = app.state.catalog().and_then(|c| {
+        verdict::ladder(c, family, url.direction)?
+            .test
+            .by_length
+            .iter()
+            .find(|(b, n, _)| b == bucket && *n > 0)
+            .map(|&(_, _, v)| v)
+    });
     let data_state = state
         .as_ref()
         .map(|s| {
@@ -125,6 +146,7 @@ pub fn RunRow(props: &RunRowProps) -> Html {
                     <>
                         <p class="translation" data-model={model_id.clone()}
                            lang={if url.direction == Direction::EnZh { "zh" } else { "en" }}>{ done.text.clone() }</p>
+                        <crate::components::EndingMark ending={done.ending} />
                         <RunBadge backend={done.backend} millis={done.millis} measured={done.measured.clone()} fallback={done.fallback.clone()} />
                     </>
                 }
@@ -142,7 +164,7 @@ pub fn RunRow(props: &RunRowProps) -> Html {
                 <span class="muted small">
                     { format!("{} {words} {}", tr(lang, "源句长度", "source length"), match url.direction { Direction::EnZh => tr(lang, "词", "words"), Direction::ZhEn => tr(lang, "字", "chars") }) }
                     if let Some(b) = bucket_bleu {
-                        { format!(" · {} {} BLEU {b:.1}", tr(lang, "该长度组测试", "test, this bucket"), bucket.replace('-', "–")) }
+                        { format!(" · {} {} BLEU {b:.1}", tr(lang, "该长度组的阶梯测试", "ladder test, this bucket"), bucket.replace('-', "–")) }
                     }
                 </span>
             </header>

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::strip::{fmt_diff, HeatStrip};
 use crate::components::{check_text, DownloadBar};
 use crate::context::use_app;
 use crate::hooks::use_translation;
@@ -13,7 +14,6 @@ use crate::i18n::{family_name, tr};
 use crate::protocol::TranslateRequest;
 use crate::route::Family;
 use crate::views::step_through::panels::{max_context_change, max_diff};
-use crate::components::strip::{fmt_diff, HeatStrip};
 
 #[derive(Properties, PartialEq)]
 pub struct ContextStackProps {

@@ -64,6 +64,7 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
             <div class="tokens step-tokens" aria-label={tr(lang, "译文的各步", "Decoder steps")}>{ for token_buttons }</div>
             <p class="translation" data-model={props.model_id.clone()}
                lang={if props.direction == Direction::EnZh { "zh" } else { "en" }}>{ done.text.clone() }</p>
+            <crate::components::EndingMark ending={done.ending} />
             <p class="small muted">{ tr(lang, "键盘：← → 逐步，Home / End 跳到首尾。", "Keys: ← → step, Home / End jump to the ends.") }</p>
         </section>
     }
