@@ -90,6 +90,7 @@ export async function run(t) {
   // 2. URL state: a link with two models and the ladder.
   await t.open(query({ backend: t.backend, models: 'gru,gru-attn' }));
   t.assert(await page.locator('input[name="context-model"]:checked').count() === 2, 'two boxes checked from the URL');
+  await page.waitForSelector('.ladder-chip[data-sentences="4"]');
   t.assert(await page.locator('.ladder-chip').count() === 4, 'one ready-made input per ladder rung');
   const [, TWO] = catalog.models.find((m) => m.id === 'gru-en-zh').ladder.examples.find(([k]) => k === 2);
   await page.locator('.ladder-chip[data-sentences="2"]').click();
