@@ -17,3 +17,14 @@ pub const MUTED: &str = "#9aa4b5";
 pub const NAIVE: &str = "#e8590c";
 /// A device limit.
 pub const LIMIT: &str = "#c92a2a";
+
+/// Explicit colours (exports match the screen); fixed-c families dashed.
+pub fn family_colour(family: crate::route::Family) -> &'static str {
+    match family {
+        crate::route::Family::Rnn => "#8b5cf6",
+        crate::route::Family::Gru => "#0891b2",
+        crate::route::Family::Lstm => "#16a34a",
+        crate::route::Family::GruAttn => "#ea580c",
+        crate::route::Family::Transformer => "#e11d48",
+    }
+}

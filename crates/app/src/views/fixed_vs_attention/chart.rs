@@ -13,16 +13,7 @@ use crate::i18n::{family_name, tr, tr_owned};
 use crate::route::UiLang;
 use crate::route::{Direction, Family};
 
-/// Explicit colours (exports match the screen); fixed-c families dashed.
-pub fn family_colour(family: Family) -> &'static str {
-    match family {
-        Family::Rnn => "#8b5cf6",
-        Family::Gru => "#0891b2",
-        Family::Lstm => "#16a34a",
-        Family::GruAttn => "#ea580c",
-        Family::Transformer => "#e11d48",
-    }
-}
+pub use crate::components::palette::family_colour;
 
 /// One bucket's score: (bucket name, inputs, BLEU).
 pub type BucketScore = (String, usize, f64);
