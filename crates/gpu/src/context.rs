@@ -200,6 +200,16 @@ impl GpuContext {
         }
     }
 
+    /// [`check_lost`](Self::check_lost) after native wgpu has had a chance to deliver news of a
+    /// loss: it calls the device-lost callback only inside `poll`, so a call that fails right
+    /// after `destroy()` would otherwise see an invalid buffer and no loss (the web reports it
+    /// on its own; see [`lost_within`](Self::lost_within)).
+    pub fn check_lost_now(&self) -> GpuResult<()> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.inner.device.poll(wgpu::PollType::Poll);
+        self.check_lost()
+    }
+
     /// Err(DeviceLost) if the device is lost now or within `ms` milliseconds. A browser may
     /// reject a pending read-back before it reports the loss (Chromium does after `destroy()`),
     /// so a failed read-back waits here for that news before it is called anything else. Native
@@ -235,7 +245,7 @@ impl GpuContext {
         }
         #[cfg(not(target_arch = "wasm32"))]
         let _ = ms;
-        self.check_lost()
+        self.check_lost_now()
     }
 
     /// The first error the device reported since the last check, if any; a lost device stays lost.

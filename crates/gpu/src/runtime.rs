@@ -284,7 +284,7 @@ impl Gpu {
             let mut view =
                 buffer
                     .get_mapped_range_mut(..)
-                    .map_err(|e| match self.inner.ctx.check_lost() {
+                    .map_err(|e| match self.inner.ctx.check_lost_now() {
                         Err(lost) => lost,
                         Ok(()) => GpuError::Validation(format!(
                             "writing {label} failed (device lost or out of memory?): {e}"

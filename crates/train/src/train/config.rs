@@ -108,9 +108,14 @@ pub struct Args {
     #[arg(long)]
     pub run_dir: Option<PathBuf>,
     /// Continue from the run directory's last checkpoint (its saved settings win over flags,
-    /// except larger --epochs or --time-budget-minutes, which extend the run).
+    /// except --total-epochs and a larger --time-budget-minutes, which extend the run).
     #[arg(long)]
     pub resume: bool,
+    /// Train for this many epochs in all: overrides the count of --config-file, or of the run
+    /// being resumed (its cosine decay is then re-planned over the new total). `--epochs` alone
+    /// never changes a resumed run: its default would silently stretch every resume to 20.
+    #[arg(long)]
+    pub total_epochs: Option<usize>,
     #[arg(long, default_value_t = 250)]
     pub checkpoint_every: usize,
     #[arg(long, default_value_t = 500)]

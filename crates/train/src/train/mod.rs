@@ -113,8 +113,8 @@ impl Session {
                     .with_context(|| format!("no checkpoint to resume in {}", dir.display()))?,
             )?;
             let mut c = s.config.clone();
-            c.epochs = c.epochs.max(config.epochs);
-            // A larger time budget extends a run: the cosine decay is re-stretched over it.
+            // The saved epoch count wins (see `Args::total_epochs` to change it); a larger time
+            // budget extends a run: the cosine decay is re-stretched over it.
             c.time_budget_minutes = c.time_budget_minutes.max(config.time_budget_minutes);
             (c, Some(s))
         } else {
@@ -309,14 +309,18 @@ pub fn run(args: &Args) -> Result<()> {
         .with_context(|| format!("{} is not a TrainConfig", p.display()))?,
         None => args.config.clone(),
     };
-    if args.config_file.is_some() && args.config.epochs != 20 {
-        config.epochs = args.config.epochs;
+    if let (Some(total), Some(_)) = (args.total_epochs, &args.config_file) {
+        config.epochs = total;
     }
     let dir = match &args.run_dir {
         Some(d) => d.clone(),
         None => PathBuf::from("runs").join(config.id()?),
     };
     let mut s = Session::open(config, &dir, args.resume)?;
+    if let (Some(total), true) = (args.total_epochs, args.resume) {
+        // Re-plans the cosine decay over the new total from the current step on.
+        s.config.epochs = total.max(s.state.epoch + 1);
+    }
     let dev = Device::Cpu;
     println!(
         "train {}: {} params, {} training pairs, {} steps/epoch, {} epochs, run dir {}{}",
