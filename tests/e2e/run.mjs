@@ -45,6 +45,7 @@ const files = fs.readdirSync(viewDir).filter((f) => f.endsWith('.mjs')).sort()
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.mjs$/, '')));
 
 const expectedOutputs = new Map(expectedFile.cases.map((c) => [`${c.model}|${c.beam}|${c.text}`, c.output]));
+const expectedPerplexities = new Map(expectedFile.cases.map((c) => [`${c.model}|${c.beam}|${c.text}`, c.perplexity]));
 
 const args = [
   '--no-sandbox',
@@ -129,6 +130,12 @@ try {
         const key = `${model}|${beam}|${text}`;
         if (!expectedOutputs.has(key)) throw new Error(`no CLI expectation for ${key}: add it to tests/e2e/cases.json`);
         return expectedOutputs.get(key);
+      },
+      /** The CLI's perplexity of its translation of `text` (see `expected`). */
+      expectedPerplexity(model, beam, text) {
+        const key = `${model}|${beam}|${text}`;
+        if (!expectedPerplexities.has(key)) throw new Error(`no CLI expectation for ${key}: add it to tests/e2e/cases.json`);
+        return expectedPerplexities.get(key);
       },
       async open(query = '') {
         await page.goto(new URL(query, base).toString());

@@ -37,6 +37,18 @@ pub struct ModelEntry {
     /// exported before it.
     #[serde(default)]
     pub ladder: Option<Ladder>,
+    /// Perplexity of the test references (teacher-forced); absent in older catalogues.
+    #[serde(default)]
+    pub perplexity: Option<Perplexity>,
+}
+
+/// `seq2seq-train rescore`'s perplexity of the test split's references.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Perplexity {
+    pub sentences: usize,
+    /// Target tokens, EOS included.
+    pub tokens: usize,
+    pub test: f64,
 }
 
 /// A model's scores on the length ladder (crates/train/src/ladder.rs), from `seq2seq-train

@@ -125,4 +125,15 @@ impl<B: Backend> Translator<B> {
             translation,
         })
     }
+
+    /// Perplexity of `reference` as a translation of `text` under teacher forcing (EOS counted),
+    /// and how many target tokens that was over.
+    pub async fn reference_perplexity(&self, text: &str, reference: &str) -> Result<(f64, usize)> {
+        let src = self.source.encode(text)?.ids;
+        let tgt = self.target.encode(reference)?.ids;
+        let log_probs = self.model.forced_log_probs(&src, &tgt).await?;
+        let ppl = crate::decoding::perplexity(&log_probs)
+            .expect("teacher forcing scores at least the EOS");
+        Ok((ppl, log_probs.len()))
+    }
 }

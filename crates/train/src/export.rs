@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::average::{AverageInfo, AVERAGED, AVERAGED_INFO};
 use crate::evaluate::{self, read_split, split_for, LadderScores, Scores};
+use crate::perplexity::PerplexityEntry;
 
 use crate::train::{RunState, BEST};
 
@@ -89,6 +90,9 @@ pub struct IndexEntry {
     /// BLEU on the length ladder (1–4 joined sentences); absent in exports made before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ladder: Option<LadderEntry>,
+    /// Perplexity of the test references; absent in exports made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perplexity: Option<PerplexityEntry>,
 }
 
 /// The length ladder's scores of one model, and how long its training inputs were.
@@ -325,6 +329,7 @@ pub fn export_with(
         config.ladder_max.max(1),
         config.max_tokens,
     )?;
+    let perplexity = PerplexityEntry::measure(&t, &config.data, eval_limit)?;
 
     let files = vec![
         "model.safetensors".to_string(),
@@ -353,6 +358,7 @@ pub fn export_with(
         test,
         beam,
         ladder: Some(ladder),
+        perplexity: Some(perplexity),
     };
     std::fs::write(dir.join("card.md"), card(state, &entry, extras, eval_limit))?;
     update_index(&out.join("index.json"), &entry)?;
@@ -449,6 +455,9 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
     }
     if let Some(l) = &e.ladder {
         s += &ladder_section(l);
+    }
+    if let Some(p) = &e.perplexity {
+        s += &crate::perplexity::section(p);
     }
     s += &format!(
         "\n## Model\n\n- parameters: {}\n- file: model.safetensors, {} bytes ({}), sha256 `{}`\n- conversion: trained in f32 with candle (crates/train), weights saved under the same PyTorch names and layouts as seq2seq-core reads, stored as {} for shipping (seq2seq-core turns them back into f32 at load); no renaming or transposing\n- tokenizers: `tokenizer-en.json` (BPE subwords), `tokenizer-zh.json` (one piece per character), byte fallback (no `<unk>`)\n\n",

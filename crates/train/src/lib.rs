@@ -15,6 +15,7 @@ pub mod io;
 pub mod ladder;
 pub mod metrics;
 pub mod nn;
+pub mod perplexity;
 pub mod prepare;
 pub mod progress;
 pub mod report;

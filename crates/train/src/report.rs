@@ -114,6 +114,7 @@ mod tests {
             test_bleu_by_bucket: Vec::new(),
             beam: 4,
             ladder: None,
+            perplexity: None,
         }
     }
 

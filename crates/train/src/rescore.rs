@@ -1,8 +1,8 @@
-//! `rescore`: measures exported models on the length ladder without retraining them: loads
-//! `www/models/<id>/` through seq2seq-core, scores the dev and test ladders (beam 4), and writes
-//! the result into the model's entry of `index.json` and the "Length ladder" section of its
-//! card. For models exported before the ladder existed, so that the page compares every model
-//! on the same inputs; a model `export` wrote already has these numbers.
+//! `rescore`: measures exported models without retraining them: loads `www/models/<id>/` through
+//! seq2seq-core, scores the dev and test ladders (beam 4) and the test references' perplexity,
+//! and writes the results into the model's entry of `index.json` and the "Length ladder" and
+//! "Perplexity" sections of its card. For models exported before these measures existed, so
+//! that the page compares every model on the same inputs; `export` measures both itself.
 
 use std::path::PathBuf;
 
@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::evaluate;
 use crate::export::{ladder_section, update_index, IndexEntry, LadderEntry};
+use crate::perplexity::{self, PerplexityEntry};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -40,6 +41,9 @@ pub struct Args {
     /// Rescore every model of the index, even those with ladder scores.
     #[arg(long)]
     pub all: bool,
+    /// Measure the perplexity only (keep the ladder scores the index has).
+    #[arg(long)]
+    pub perplexity_only: bool,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -58,7 +62,7 @@ pub fn run(args: &Args) -> Result<()> {
         let chosen = if args.all {
             true
         } else if args.models.is_empty() {
-            entry.ladder.is_none()
+            entry.ladder.is_none() || entry.perplexity.is_none()
         } else {
             args.models.contains(&entry.id)
         };
@@ -72,39 +76,48 @@ pub fn run(args: &Args) -> Result<()> {
         } else {
             &["dev", "test"]
         };
-        let ladder = LadderEntry::measure(
-            &t,
-            &args.data,
-            splits,
-            args.beam,
-            args.limit,
-            args.trained_on_sentences,
-            args.trained_max_tokens,
-        )?;
         let card_path = dir.join("card.md");
-        let card = std::fs::read_to_string(&card_path)
+        let mut card = std::fs::read_to_string(&card_path)
             .with_context(|| format!("reading {}", card_path.display()))?;
-        std::fs::write(
-            &card_path,
-            with_ladder_section(&card, &ladder_section(&ladder)),
-        )?;
-        entry.ladder = Some(ladder);
+        if !args.perplexity_only {
+            let ladder = LadderEntry::measure(
+                &t,
+                &args.data,
+                splits,
+                args.beam,
+                args.limit,
+                args.trained_on_sentences,
+                args.trained_max_tokens,
+            )?;
+            card = with_section(&card, LADDER_HEAD, &ladder_section(&ladder));
+            entry.ladder = Some(ladder);
+        }
+        let perplexity = PerplexityEntry::measure(&t, &args.data, None)?;
+        println!("{}: test perplexity {:.2}", entry.id, perplexity.test);
+        card = with_section(&card, PERPLEXITY_HEAD, &perplexity::section(&perplexity));
+        entry.perplexity = Some(perplexity);
+        std::fs::write(&card_path, card)?;
         update_index(&index_path, &entry)?;
         println!("rescored {}", entry.id);
     }
     Ok(())
 }
 
-/// The card with its "### Length ladder" section replaced by `section`, or inserted before
-/// "## Model" when it has none.
-pub fn with_ladder_section(card: &str, section: &str) -> String {
-    const HEAD: &str = "\n### Length ladder\n";
+pub const LADDER_HEAD: &str = "\n### Length ladder\n";
+pub const PERPLEXITY_HEAD: &str = "\n### Perplexity\n";
+
+/// The card with its section under `head` (up to the next heading of level 1–3) replaced by
+/// `section`, or inserted before "## Model" when it has none.
+pub fn with_section(card: &str, head: &str, section: &str) -> String {
     const NEXT: &str = "\n## Model\n";
-    let (before, after) = match card.find(HEAD) {
+    let (before, after) = match card.find(head) {
         Some(start) => {
-            let end = card[start + 1..]
-                .find(NEXT)
-                .map_or(card.len(), |i| start + 1 + i);
+            let body = start + head.len();
+            let end = ["\n# ", "\n## ", "\n### "]
+                .iter()
+                .filter_map(|h| card[body..].find(h))
+                .min()
+                .map_or(card.len(), |i| body + i);
             (&card[..start], &card[end..])
         }
         None => match card.find(NEXT) {
@@ -122,15 +135,24 @@ mod tests {
     #[test]
     fn the_ladder_section_is_inserted_once_and_then_replaced() {
         let card = "# m\n\nscores\n\n## Model\n\n- params\n";
-        let once = with_ladder_section(card, "\n### Length ladder\n\nA\n");
+        let once = with_section(card, LADDER_HEAD, "\n### Length ladder\n\nA\n");
         assert_eq!(
             once,
             "# m\n\nscores\n\n### Length ladder\n\nA\n\n## Model\n\n- params\n"
         );
-        let twice = with_ladder_section(&once, "\n### Length ladder\n\nB\n");
+        let twice = with_section(&once, LADDER_HEAD, "\n### Length ladder\n\nB\n");
         assert_eq!(
             twice,
             "# m\n\nscores\n\n### Length ladder\n\nB\n\n## Model\n\n- params\n"
         );
+        // A later section survives the ladder's replacement, and is replaced in turn.
+        let both = with_section(&twice, PERPLEXITY_HEAD, "\n### Perplexity\n\nP\n");
+        let again = with_section(&both, LADDER_HEAD, "\n### Length ladder\n\nC\n");
+        assert_eq!(
+            again,
+            "# m\n\nscores\n\n### Length ladder\n\nC\n\n### Perplexity\n\nP\n\n## Model\n\n- params\n"
+        );
+        let last = with_section(&again, PERPLEXITY_HEAD, "\n### Perplexity\n\nQ\n");
+        assert!(last.contains("\nQ\n") && !last.contains("\nP\n"), "{last}");
     }
 }

@@ -16,6 +16,10 @@ pub struct Args {
     /// Beam size (1 = greedy).
     #[arg(long, default_value_t = 4)]
     pub beam: usize,
+    /// After each translation, a tab and its perplexity (exp of the mean −ln p of the chosen
+    /// tokens, EOS included: what the page shows beside it).
+    #[arg(long)]
+    pub perplexity: bool,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -30,6 +34,11 @@ pub fn run(args: &Args) -> Result<()> {
             continue;
         }
         match pollster::block_on(t.translate(&line, &opts, &mut |_| {})) {
+            Ok(r) if args.perplexity => {
+                let log_probs = seq2seq_core::decoding::token_log_probs(&r.translation.steps);
+                let ppl = seq2seq_core::decoding::perplexity(&log_probs).unwrap_or(f64::NAN);
+                writeln!(out, "{}\t{ppl:.4}", r.text)?
+            }
             Ok(r) => writeln!(out, "{}", r.text)?,
             Err(e) => {
                 eprintln!("cannot translate {line:?}: {e}");

@@ -29,6 +29,9 @@ struct Case {
     /// The CLI's translation (filled in by xtask).
     #[serde(default)]
     output: String,
+    /// The CLI's perplexity of that translation (filled in by xtask).
+    #[serde(default)]
+    perplexity: f64,
 }
 
 #[derive(Serialize)]
@@ -54,6 +57,7 @@ fn ladder_cases(root: &std::path::Path) -> Result<Vec<Case>> {
                     beam: 1,
                     text: example[1].as_str().unwrap_or_default().to_owned(),
                     output: String::new(),
+                    perplexity: 0.0,
                 });
             }
         }
@@ -90,7 +94,8 @@ fn expected() -> Result<Expected> {
     }
     for ((model, beam), indices) in groups {
         let mut child = std::process::Command::new(&cli)
-            .args(["translate", "--model", &model, "--beam", &beam.to_string()])
+            .args(["translate", "--perplexity", "--model", &model])
+            .args(["--beam", &beam.to_string()])
             .current_dir(&root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -120,7 +125,13 @@ fn expected() -> Result<Expected> {
             );
         }
         for (&i, line) in indices.iter().zip(lines) {
-            cases[i].output = line.to_owned();
+            let (output, perplexity) = line
+                .rsplit_once('\t')
+                .with_context(|| format!("translate --perplexity printed {line:?}"))?;
+            cases[i].output = output.to_owned();
+            cases[i].perplexity = perplexity
+                .parse()
+                .with_context(|| format!("perplexity {perplexity:?}"))?;
         }
         println!("expected: {model} beam {beam}: {} sentences", indices.len());
     }

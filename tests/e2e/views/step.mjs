@@ -43,6 +43,14 @@ async function checkStep(t, model, step) {
   t.assert(chosen.length === 1 && chosen[0] === topk[0], 'greedy chose the most likely token');
   const token = (await page.locator(`.step-token[data-step="${step}"]`).innerText()).trim();
   t.assert(chosen[0].token === token, `chosen ${chosen[0].token} = step token ${token}`);
+  // ln p row: the chosen token's ln p is ln of its top-k probability, the selected step is
+  // marked, and the sentence's perplexity is the CLI's.
+  const logp = Number(await page.locator(`#perplexity-panel li.logp[data-step="${step}"]`).getAttribute('data-logp'));
+  t.assert(Math.abs(logp - Math.log(chosen[0].p)) < 1e-3, `ln p ${logp} vs ln ${chosen[0].p}`);
+  t.assert(await page.locator('#perplexity-panel li.logp.selected').getAttribute('data-step') === String(step), 'selected step marked in the ln p row');
+  const ppl = Number(await page.locator('#perplexity-panel .perplexity').getAttribute('data-perplexity'));
+  const cliPpl = t.expectedPerplexity(model, 1, APPLE);
+  t.assert(Math.abs(ppl - cliPpl) <= 5e-3 * cliPpl, `${model}: perplexity ${ppl}, CLI ${cliPpl}`);
   // Encoder strip: one row per source token.
   const rows = Number(await page.locator('#step-encoder').getAttribute('data-rows'));
   t.assert(rows >= 2, `encoder strip rows ${rows}`);

@@ -39,6 +39,14 @@ export async function run(t) {
     t.assert(shown === t.expected(model, 1, APPLE), `${model}: page shows ${shown}, CLI says ${t.expected(model, 1, APPLE)}`);
     const ran = await page.locator(`article.result[data-model="${model}"] .badge[data-backend]`).getAttribute('data-backend');
     t.assert(ran === t.backend, `${model} ran on ${ran}, asked for ${t.backend}`);
+    // Perplexity of the shown translation: the CLI's, and exp of the mean −ln p of its bars.
+    const card = `article.result[data-model="${model}"] .perplexity`;
+    const ppl = Number(await page.locator(card).getAttribute('data-perplexity'));
+    const cliPpl = t.expectedPerplexity(model, 1, APPLE);
+    t.assert(Math.abs(ppl - cliPpl) <= 5e-3 * cliPpl, `${model}: perplexity ${ppl}, CLI ${cliPpl}`);
+    const logps = await page.$$eval(`${card} li.logp`, (lis) => lis.map((li) => Number(li.dataset.logp)));
+    const fromBars = Math.exp(-logps.reduce((a, b) => a + b, 0) / logps.length);
+    t.assert(logps.length > 0 && Math.abs(fromBars - ppl) <= 1e-3 * ppl, `${model}: ${logps.length} ln p bars give ${fromBars}, shown ${ppl}`);
   }
   const rows = await heatmapRowsSumToOne(t, 'article.result[data-model="gru-attn-en-zh"]');
   await heatmapRowsSumToOne(t, 'article.result[data-model="transformer-en-zh"]');

@@ -80,6 +80,10 @@ pub fn StepThrough() -> Html {
                         <AlphaPanel {family} done={done.clone()} {step} on_select={select_step.clone()} />
                         <TopKPanel {family} done={done.clone()} {step} />
                     </div>
+                    <section class="card step-panel" id="perplexity-panel">
+                        <h3>{ tr(lang, "每个词元的 ln p 与困惑度", "ln p of each token, and perplexity") }</h3>
+                        <crate::components::PerplexityRow tokens={done.target_tokens.clone()} steps={done.steps.clone()} selected={Some(step)} />
+                    </section>
                 </>
             },
         },

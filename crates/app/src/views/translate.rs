@@ -102,6 +102,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                                 if running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
                             </div>
                             if let Some(done) = &done {
+                                <crate::components::PerplexityRow tokens={done.target_tokens.clone()} steps={done.steps.clone()} />
                                 <RunBadge backend={done.backend} millis={done.millis}
                                           measured={done.measured.clone()} fallback={done.fallback.clone()} />
                             } else if running {
@@ -131,8 +132,10 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
             <header class="result-head">
                 <h3>{ family_name(lang, family) }</h3>
                 if let Some(entry) = entry {
-                    <span class="muted small" title={tr(lang, "本项目测试集上的 BLEU（beam 4）与参数量", "BLEU on this project's test split (beam 4) and parameter count")}>
-                        { format!("BLEU {:.1} · {:.2}M {}", entry.test.bleu, entry.params as f64 / 1e6, tr(lang, "参数", "params")) }
+                    <span class="muted small" title={tr(lang, "本项目测试集上的 BLEU（beam 4）、参考译文的困惑度与参数量", "BLEU on this project's test split (beam 4), the references' perplexity, and parameter count")}>
+                        { format!("BLEU {:.1}", entry.test.bleu) }
+                        if let Some(p) = &entry.perplexity { { format!(" · {} {:.1}", tr(lang, "困惑度", "PPL"), p.test) } }
+                        { format!(" · {:.2}M {}", entry.params as f64 / 1e6, tr(lang, "参数", "params")) }
                     </span>
                 }
             </header>

@@ -4,10 +4,12 @@
 mod beam;
 mod ending;
 mod greedy;
+mod perplexity;
 
 pub use beam::beam_search;
 pub use ending::{ending, Ending};
 pub use greedy::greedy;
+pub use perplexity::{forced_log_probs, perplexity, token_log_probs};
 
 use serde::{Deserialize, Serialize};
 

@@ -155,6 +155,16 @@ impl<B: Backend> AnyModel<B> {
             AnyModel::Transformer(m) => decoding::decode(m, src, options, on_event).await,
         }
     }
+
+    /// Teacher forcing: ln p of each `tgt` token and the closing EOS (see
+    /// [`decoding::forced_log_probs`]).
+    pub async fn forced_log_probs(&self, src: &[u32], tgt: &[u32]) -> Result<Vec<f32>> {
+        match self {
+            AnyModel::FixedContext(m) => decoding::forced_log_probs(m, src, tgt).await,
+            AnyModel::GruAttn(m) => decoding::forced_log_probs(m, src, tgt).await,
+            AnyModel::Transformer(m) => decoding::forced_log_probs(m, src, tgt).await,
+        }
+    }
 }
 
 /// Read traced tensors back as rows: each tensor [1, n] → Vec of n.
