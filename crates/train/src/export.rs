@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use candle_core::Device;
+use seq2seq_core::family::Family;
 use seq2seq_core::weights::StorageType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -71,7 +72,7 @@ impl Storage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
     pub id: String,
-    pub family: String,
+    pub family: Family,
     pub direction: String,
     pub source_language: String,
     pub target_language: String,
@@ -340,7 +341,7 @@ pub fn export_with(
     ];
     let entry = IndexEntry {
         id: id.clone(),
-        family: config.family.clone(),
+        family: config.family,
         direction: format!("{}-{}", sl.code(), tl.code()),
         source_language: sl.code().to_string(),
         target_language: tl.code().to_string(),
@@ -373,7 +374,16 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-const FAMILY_ORDER: [&str; 5] = ["transformer", "gru-attn", "lstm", "gru", "rnn"];
+/// A family's place in the catalogue: the attention models first.
+fn catalogue_rank(family: Family) -> usize {
+    match family {
+        Family::Transformer => 0,
+        Family::GruAttn => 1,
+        Family::Lstm => 2,
+        Family::Gru => 3,
+        Family::Rnn => 4,
+    }
+}
 
 /// Replaces (or adds) `entry` in the index, kept in a fixed order.
 pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
@@ -391,12 +401,12 @@ pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
     models.retain(|m| m.get("id").and_then(Value::as_str) != Some(entry.id.as_str()));
     models.push(serde_json::to_value(entry)?);
     let key = |m: &Value| {
-        let fam = m.get("family").and_then(Value::as_str).unwrap_or("");
+        let fam = m
+            .get("family")
+            .and_then(Value::as_str)
+            .and_then(Family::from_slug);
         let dir = m.get("direction").and_then(Value::as_str).unwrap_or("");
-        (
-            FAMILY_ORDER.iter().position(|f| *f == fam).unwrap_or(99),
-            dir.to_string(),
-        )
+        (fam.map_or(99, catalogue_rank), dir.to_string())
     };
     models.sort_by_key(key);
     let index = serde_json::json!({
@@ -411,18 +421,18 @@ pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
 
 fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usize>) -> String {
     let c = &state.config;
-    let arch = match c.family.as_str() {
-        "transformer" => format!(
+    let arch = match c.family {
+        Family::Transformer => format!(
             "pre-norm Transformer, d = {}, {} heads, FFN {}, {} encoder + {} decoder layers, GELU",
             c.dim, c.heads, c.ffn_dim, c.encoder_layers, c.decoder_layers
         ),
-        "gru-attn" => format!(
+        Family::GruAttn => format!(
             "bidirectional GRU encoder ({} per direction) + GRU decoder with Bahdanau attention (size {}), embeddings {}",
             c.hidden_dim, c.attn_dim, c.embed_dim
         ),
-        fam => format!(
+        Family::Rnn | Family::Gru | Family::Lstm => format!(
             "{} encoder–decoder with one fixed context vector, hidden {}, embeddings {}",
-            fam.to_uppercase(),
+            c.family.slug().to_uppercase(),
             c.hidden_dim,
             c.embed_dim
         ),

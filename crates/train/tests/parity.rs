@@ -17,7 +17,7 @@ use seq2seq_train::train::TrainConfig;
 
 fn config(family: &str) -> ModelConfig {
     let c = TrainConfig {
-        family: family.to_string(),
+        family: family.parse().unwrap(),
         embed_dim: 12,
         hidden_dim: 16,
         attn_dim: 10,

@@ -46,7 +46,10 @@ fn write_data(dir: &Path) {
     let pairs: Vec<Pair> = dev
         .lines()
         .filter_map(|l| l.split_once('\t'))
-        .map(|(en, zh)| Pair { en: en.into(), zh: zh.into() })
+        .map(|(en, zh)| Pair {
+            en: en.into(),
+            zh: zh.into(),
+        })
         .collect();
     let rungs = ladder::to_tsv(&ladder::eval_ladder(&pairs));
     std::fs::write(dir.join("dev-ladder.tsv"), &rungs).unwrap();
@@ -59,7 +62,7 @@ fn write_data(dir: &Path) {
 
 fn tiny(family: &str, data: &Path) -> TrainConfig {
     let mut c = TrainCli::parse_from(["t"]).args.config;
-    c.family = family.to_string();
+    c.family = family.parse().unwrap();
     c.data = data.to_path_buf();
     c.embed_dim = 16;
     c.hidden_dim = 24;
@@ -142,7 +145,11 @@ fn train_resume_export_and_load() {
     // A bare resume keeps the run's own epoch count (the --epochs default must not stretch it).
     train::run(&args(&["--resume"])).expect("resume a finished run");
     let again = state(());
-    assert_eq!((again.epoch, again.step), (1, s1.step), "nothing more to train");
+    assert_eq!(
+        (again.epoch, again.step),
+        (1, s1.step),
+        "nothing more to train"
+    );
     train::run(&args(&["--total-epochs", "2", "--resume"])).expect("resume");
     let s2 = state(());
     assert_eq!(s2.epoch, 2);
@@ -173,7 +180,11 @@ fn train_resume_export_and_load() {
     // int8 on disk (export's default): a byte per matrix entry plus an f32 scale per row and
     // f16 vectors, so between 1 and 2 bytes per parameter plus the header.
     assert!(entry.bytes as usize > entry.params, "{} bytes", entry.bytes);
-    assert!((entry.bytes as usize) < 2 * entry.params + 16_384, "{} bytes", entry.bytes);
+    assert!(
+        (entry.bytes as usize) < 2 * entry.params + 16_384,
+        "{} bytes",
+        entry.bytes
+    );
 
     // The files load through seq2seq-core's Translator::load, exactly as the app reads them.
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();

@@ -18,7 +18,7 @@ use crate::evaluate::parse_language;
 pub struct TrainConfig {
     /// rnn, gru, lstm, gru-attn or transformer.
     #[arg(long, default_value = "gru-attn")]
-    pub family: String,
+    pub family: Family,
     /// en-zh or zh-en.
     #[arg(long, default_value = "en-zh")]
     pub direction: String,
@@ -197,7 +197,7 @@ impl TrainConfig {
             embed_dim: self.embed_dim,
             hidden_dim: self.hidden_dim,
         };
-        let c = match self.family.parse::<Family>()? {
+        let c = match self.family {
             Family::Rnn => ModelConfig::Rnn(rec),
             Family::Gru => ModelConfig::Gru(rec),
             Family::Lstm => ModelConfig::Lstm(rec),
