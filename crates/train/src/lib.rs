@@ -2,7 +2,7 @@
 //! integration tests (parity with seq2seq-core, sacreBLEU cross-check, export/load) can use them.
 //!
 //! One module per subcommand (`prepare`, `train`, `average`, `export`, `evaluate`, `translate`,
-//! `report`, `rescore`); shared
+//! `memory`, `report`, `rescore`); shared
 //! pieces: `data` (reading, cleaning, grouping, splitting), `vocab` (tokenizer training), `nn`
 //! (the five families in candle), `io` (weights between candle, core and files), `metrics`
 //! (BLEU and chrF), `ladder` (inputs of 1–4 joined sentences), `progress` (bars).
@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod export;
 pub mod io;
 pub mod ladder;
+pub mod memory;
 pub mod metrics;
 pub mod nn;
 pub mod perplexity;

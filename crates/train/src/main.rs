@@ -9,6 +9,7 @@
 //! cargo run --release -p seq2seq-train -- eval --model transformer-en-zh --split dev --ladder
 //! cargo run --release -p seq2seq-train -- rescore --model gru-en-zh
 //! echo "I like eating apples." | cargo run --release -p seq2seq-train -- translate --model transformer-en-zh
+//! echo "I like eating apples." | cargo run --release -p seq2seq-train -- memory --model rnn-en-zh
 //! ```
 //!
 //! Run it from the repository root: default paths (`data/...`, `artifacts/...`) are
@@ -16,7 +17,9 @@
 
 use clap::{Parser, Subcommand};
 
-use seq2seq_train::{average, evaluate, export, prepare, report, rescore, train, translate};
+use seq2seq_train::{
+    average, evaluate, export, memory, prepare, report, rescore, train, translate,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +47,8 @@ enum Command {
     Eval(evaluate::Args),
     /// Translate stdin lines with an exported model (seq2seq-core, the browser's code).
     Translate(translate::Args),
+    /// The memory view's numbers (‖∂c/∂e_j‖, ‖∂L/∂h_t‖) for stdin lines, one JSON line each.
+    Memory(memory::Args),
     /// README tables from www/models/index.json: test BLEU by source length and the share of
     /// short-sentence BLEU each model keeps on longer sources.
     Report(report::Args),
@@ -61,6 +66,7 @@ fn main() -> anyhow::Result<()> {
         Command::Export(args) => export::run(&args),
         Command::Eval(args) => evaluate::run(&args),
         Command::Translate(args) => translate::run(&args),
+        Command::Memory(args) => memory::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Rescore(args) => rescore::run(&args),
     }

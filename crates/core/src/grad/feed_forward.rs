@@ -25,6 +25,8 @@ pub struct FfnPass {
     pub pre: Mat,
     /// act(p)
     pub act: Mat,
+    /// act'(p), kept so that the many backward passes of ‖∂c/∂e_j‖ do not recompute it
+    pub slope: Vec<f64>,
     pub out: Mat,
 }
 
@@ -48,8 +50,18 @@ impl FeedForward {
                 .map(|&p| activation::apply(self.activation, p))
                 .collect(),
         );
+        let slope = pre
+            .data
+            .iter()
+            .map(|&p| activation::derivative(self.activation, p))
+            .collect();
         let out = self.fc2.forward(&act);
-        FfnPass { pre, act, out }
+        FfnPass {
+            pre,
+            act,
+            slope,
+            out,
+        }
     }
 
     /// dy [m, D] → dx [m, D]
@@ -60,8 +72,8 @@ impl FeedForward {
             da.cols,
             da.data
                 .iter()
-                .zip(&pass.pre.data)
-                .map(|(d, &p)| d * activation::derivative(self.activation, p))
+                .zip(&pass.slope)
+                .map(|(d, s)| d * s)
                 .collect(),
         );
         self.fc1.backward(x, &dp, grads)

@@ -8,14 +8,14 @@
 //! backpropagation through time ends in ∂L/∂s'_0; c and s'_0 are both the encoder's last state,
 //! so their gradients meet there and flow back through the encoder, step by step.
 
+use super::batched::{frobenius_norms, identity, unroll_backward_rows, StateRows};
 use super::embedding::Embedding;
 use super::grads::{Grads, ParamsMut};
 use super::linear::Linear;
 use super::loss::mean_cross_entropy;
 use super::mat::{add_into, concat};
 use super::memory::{
-    check_source, jacobian_norms, teacher_forcing, unit, ContextSensitivity, LossGradients,
-    SourceGrads,
+    check_source, teacher_forcing, ContextSensitivity, LossGradients, SourceGrads,
 };
 use super::recurrent::{Cell, State};
 use crate::backend::CpuBackend;
@@ -156,16 +156,26 @@ impl FixedContextGrad {
     }
 
     /// ‖∂c/∂e_j‖ per source position: c is the encoder's last hidden state, the same at every
-    /// decoder step (so no step is chosen). One encoder backward pass per component of c.
+    /// decoder step (so no step is chosen). The H unit cotangents on c (the rows of I_H) run
+    /// back through the encoder together ([`super::batched`]); `backward` seeded with one unit
+    /// vector at a time gives the same numbers (tested).
     pub fn context_sensitivity(&self, src: &[u32]) -> Result<ContextSensitivity> {
         let pass = self.forward(src, &[])?;
         let h = self.encoder.hidden;
-        let norms = jacobian_norms(h, src.len(), |k| {
-            self.backward(&pass, &[], Some(&unit(h, k)), &mut Grads::discard())
-                .embeddings
-        });
+        let d_last = StateRows {
+            h: identity(h),
+            ..StateRows::zeros(&self.encoder, h)
+        };
+        let dxs = unroll_backward_rows(
+            &self.encoder,
+            &pass.src_x,
+            &self.encoder.zero_state(),
+            &pass.enc,
+            &|_| None,
+            d_last,
+        );
         Ok(ContextSensitivity {
-            norms,
+            norms: frobenius_norms(&dxs),
             context: pass.context().to_vec(),
             attention: Vec::new(),
         })

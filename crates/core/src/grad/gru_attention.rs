@@ -11,6 +11,7 @@
 //! the bridge's gradient enters the encoder at its two ends; then both directions run back.
 
 use super::bahdanau::{Attended, Bahdanau};
+use super::batched::{frobenius_norms, unroll_backward_rows, StateRows};
 use super::bidirectional::{BiPass, Bidirectional};
 use super::embedding::Embedding;
 use super::grads::{Grads, ParamsMut};
@@ -18,8 +19,7 @@ use super::linear::Linear;
 use super::loss::mean_cross_entropy;
 use super::mat::{add_into, concat, Mat};
 use super::memory::{
-    check_source, jacobian_norms, teacher_forcing, unit, ContextSensitivity, LossGradients,
-    SourceGrads,
+    check_source, teacher_forcing, unit, ContextSensitivity, LossGradients, SourceGrads,
 };
 use super::recurrent::{Cell, State};
 use crate::backend::CpuBackend;
@@ -133,6 +133,38 @@ impl GruAttentionGrad {
         d_context: &[Vec<f64>],
         grads: &mut Grads,
     ) -> SourceGrads {
+        let h = self.decoder.hidden;
+        let (d_ann, d_bridge_in) = self.decoder_backward(pass, d_logits, d_context, grads);
+        let enc = self.encoder.backward_pass(
+            &pass.src_x,
+            &pass.bi,
+            &d_ann,
+            &d_bridge_in[..h],
+            &d_bridge_in[h..],
+            grads,
+        );
+        self.src_embed.backward(&pass.src, &enc.dxs, grads);
+        SourceGrads {
+            embeddings: enc.dxs,
+            hidden: enc
+                .dh_fwd
+                .iter()
+                .zip(&enc.dh_bwd)
+                .map(|(f, b)| concat(f, b))
+                .collect(),
+        }
+    }
+
+    /// The decoder's half of [`Self::backward`]: the steps from the last, the attention, the
+    /// keys and the bridge → (∂/∂annotations [S, 2H] from outside the encoder's recurrence,
+    /// ∂/∂[h→_{S−1} ; h←_0] from the bridge).
+    pub fn decoder_backward(
+        &self,
+        pass: &GruAttentionPass,
+        d_logits: &[Vec<f64>],
+        d_context: &[Vec<f64>],
+        grads: &mut Grads,
+    ) -> (Mat, Vec<f64>) {
         let (h, e) = (self.decoder.hidden, self.tgt_embed.table.cols);
         let mut d_ann = Mat::zeros(pass.annotations.rows, pass.annotations.cols);
         let mut d_keys = Mat::zeros(pass.keys.rows, pass.keys.cols);
@@ -189,42 +221,69 @@ impl GruAttentionGrad {
                 .key
                 .backward(&pass.annotations, &d_keys, grads),
         );
-        let enc = self.encoder.backward_pass(
-            &pass.src_x,
-            &pass.bi,
-            &d_ann,
-            &d_bridge_in[..h],
-            &d_bridge_in[h..],
-            grads,
-        );
-        self.src_embed.backward(&pass.src, &enc.dxs, grads);
-        SourceGrads {
-            embeddings: enc.dxs,
-            hidden: enc
-                .dh_fwd
-                .iter()
-                .zip(&enc.dh_bwd)
-                .map(|(f, b)| concat(f, b))
-                .collect(),
-        }
+        (d_ann, d_bridge_in)
     }
 
     /// ‖∂c_i/∂e_j‖ for the decoder step i = prefix.len() (inputs BOS, prefix…): c_i = Σ_j α_ij h_j
     /// depends on e_j through h_j directly and through α_i, whose query s_{i−1} went through the
-    /// bridge and the earlier steps. One backward pass per component of c_i [2H].
+    /// bridge and the earlier steps. One decoder-side backward per component of c_i [2H] (short:
+    /// i + 1 steps), then all 2H cotangents through the bidirectional encoder together
+    /// ([`super::batched`]); `backward` seeded with one unit vector at a time gives the same
+    /// numbers (tested).
     pub fn context_sensitivity(&self, src: &[u32], prefix: &[u32]) -> Result<ContextSensitivity> {
         let (tgt_in, _) = teacher_forcing(prefix);
         let pass = self.forward(src, &tgt_in)?;
         let i = tgt_in.len() - 1;
         let dim = pass.attended[i].context.len();
-        let norms = jacobian_norms(dim, src.len(), |k| {
+        let (s, h) = (src.len(), self.encoder.forward.hidden);
+        // Row k of each matrix: the cotangent of pass k (a unit vector on c_i[k]).
+        let mut d_fwd = vec![Mat::zeros(dim, h); s];
+        let mut d_bwd = vec![Mat::zeros(dim, h); s];
+        let mut last_fwd = Mat::zeros(dim, h);
+        let mut last_bwd = Mat::zeros(dim, h);
+        for k in 0..dim {
             let mut d_context = vec![Vec::new(); tgt_in.len()];
             d_context[i] = unit(dim, k);
-            self.backward(&pass, &[], &d_context, &mut Grads::discard())
-                .embeddings
-        });
+            let (d_ann, d_bridge) =
+                self.decoder_backward(&pass, &[], &d_context, &mut Grads::discard());
+            for t in 0..s {
+                d_fwd[t].row_mut(k).copy_from_slice(&d_ann.row(t)[..h]);
+                d_bwd[t].row_mut(k).copy_from_slice(&d_ann.row(t)[h..]);
+            }
+            last_fwd.row_mut(k).copy_from_slice(&d_bridge[..h]);
+            last_bwd.row_mut(k).copy_from_slice(&d_bridge[h..]);
+        }
+        let (fwd, bwd) = (&self.encoder.forward, &self.encoder.backward);
+        let mut dxs = unroll_backward_rows(
+            fwd,
+            &pass.src_x,
+            &fwd.zero_state(),
+            &pass.bi.fwd,
+            &|t| Some(d_fwd[t].clone()),
+            StateRows {
+                h: last_fwd,
+                ..StateRows::zeros(fwd, dim)
+            },
+        );
+        // The backward direction reads the source right to left.
+        let rev_x: Vec<Vec<f64>> = pass.src_x.iter().rev().cloned().collect();
+        let rev_states: Vec<State> = pass.bi.bwd.iter().rev().cloned().collect();
+        let dxs_rev = unroll_backward_rows(
+            bwd,
+            &rev_x,
+            &bwd.zero_state(),
+            &rev_states,
+            &|t| Some(d_bwd[s - 1 - t].clone()),
+            StateRows {
+                h: last_bwd,
+                ..StateRows::zeros(bwd, dim)
+            },
+        );
+        for (j, dx) in dxs.iter_mut().enumerate() {
+            dx.add_assign(&dxs_rev[s - 1 - j]);
+        }
         Ok(ContextSensitivity {
-            norms,
+            norms: frobenius_norms(&dxs),
             context: pass.attended[i].context.clone(),
             attention: pass.attended[i].alpha.clone(),
         })

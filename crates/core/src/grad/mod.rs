@@ -30,10 +30,12 @@
 //! | RNN, GRU, LSTM cells; BPTT over one layer; bidirectional | [`rnn_cell`], [`gru_cell`], [`lstm_cell`], [`recurrent`], [`bidirectional`] |
 //! | additive attention; scaled dot-product; multi-head; feed-forward; Transformer layers; positions | [`bahdanau`], [`attention`], [`multi_head_attention`], [`feed_forward`], [`transformer_layers`], [`positions`] |
 //! | the families; the memory view's two quantities | [`fixed_context`], [`gru_attention`], [`transformer`]; [`memory`] |
+//! | many cotangents through a recurrent layer at once (the fast ‖∂c/∂e_j‖); the view's answer for one model and sentence, shared by the worker and the CLI | [`batched`], [`report`] |
 
 pub mod activation;
 pub mod attention;
 pub mod bahdanau;
+pub mod batched;
 pub mod bidirectional;
 pub mod check;
 pub mod embedding;
@@ -51,6 +53,7 @@ pub mod memory;
 pub mod multi_head_attention;
 pub mod positions;
 pub mod recurrent;
+pub mod report;
 pub mod rnn_cell;
 pub mod softmax;
 pub mod transformer;
@@ -61,6 +64,7 @@ pub use grads::{Grads, ParamsMut};
 pub use gru_attention::GruAttentionGrad;
 pub use mat::Mat;
 pub use memory::{ContextSensitivity, LossGradients};
+pub use report::{memory_report, MemoryPhase, MemoryQuery, MemoryReport, MemoryTimings};
 pub use transformer::TransformerGrad;
 
 use crate::backend::CpuBackend;
@@ -84,6 +88,16 @@ impl GradModel {
             }
             AnyModel::GruAttn(m) => Self::GruAttn(Box::new(GruAttentionGrad::from_model(m))),
             AnyModel::Transformer(m) => Self::Transformer(Box::new(TransformerGrad::from_model(m))),
+        }
+    }
+
+    /// Dimension of the context c that [`Self::context_sensitivity`] differentiates (its number
+    /// of backward passes): H for rnn/gru/lstm, 2H for gru-attn, D for the transformer.
+    pub fn context_dim(&self) -> usize {
+        match self {
+            Self::FixedContext(m) => m.encoder.hidden,
+            Self::GruAttn(m) => 2 * m.encoder.forward.hidden,
+            Self::Transformer(m) => m.src_embed.table.cols,
         }
     }
 
