@@ -97,7 +97,7 @@ pub fn save_png(svg_id: &str, filename: &str) {
         else {
             return;
         };
-        ctx.set_fill_style_str("#ffffff");
+        ctx.set_fill_style_str(crate::components::palette::PAPER);
         ctx.fill_rect(0.0, 0.0, width * scale, height * scale);
         let _ = ctx.scale(scale, scale);
         let _ = ctx.draw_image_with_html_image_element(&source, 0.0, 0.0);

@@ -13,10 +13,23 @@ pub const LABEL: &str = "#7b8494";
 pub const GRID: &str = "#7b849433";
 /// Edges and nodes that are not highlighted (beam tree).
 pub const MUTED: &str = "#9aa4b5";
+/// A negative value where ACCENT draws the positive ones (the Q/K/V vectors).
+pub const NEGATIVE: &str = "#dc4632";
 /// Naive attention's line.
 pub const NAIVE: &str = "#e8590c";
 /// A device limit.
 pub const LIMIT: &str = "#c92a2a";
+/// A figure drawn on its own white background (the BLEU chart; PNG exports): the background,
+/// and text on a dark cell (the flash lab's tiles).
+pub const PAPER: &str = "#ffffff";
+/// Text on PAPER: the BLEU chart's axis titles, bucket names and legend.
+pub const INK: &str = "#334155";
+/// Secondary text on PAPER (tick values, counts) and the centre line of a signed bar.
+pub const INK_MUTED: &str = "#64748b";
+/// Grid lines on PAPER.
+pub const RULE: &str = "#cbd5e1";
+/// The current position in a heat strip.
+pub const MARKER: &str = "#111827";
 
 /// Explicit colours (exports match the screen); fixed-c families dashed.
 pub fn family_colour(family: crate::route::Family) -> &'static str {

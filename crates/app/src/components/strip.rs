@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::palette::{HIGHLIGHT, LABEL};
+use super::palette::{HIGHLIGHT, INK_MUTED, LABEL, MARKER};
 use crate::context::use_app;
 use crate::export::{save_png, save_svg};
 use crate::i18n::tr;
@@ -196,7 +196,7 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
         html! {
             <>
                 <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2={format!("{height:.1}")}
-                      stroke="#111827" stroke-width="1.5" />
+                      stroke={MARKER} stroke-width="1.5" />
                 { for names }
             </>
         }
@@ -288,7 +288,7 @@ pub fn bar(from: f32, width: f32, fill: &'static str, centred: bool) -> Html {
              xmlns="http://www.w3.org/2000/svg" aria-hidden="true">
             <rect class="bar-track" x="0" y="0" width="100" height="10" rx="2" />
             <rect x={format!("{from:.2}")} y="0" width={format!("{width:.2}")} height="10" fill={fill} />
-            if centred { <line x1="50" x2="50" y1="0" y2="10" stroke="#64748b" stroke-width="0.8" /> }
+            if centred { <line x1="50" x2="50" y1="0" y2="10" stroke={INK_MUTED} stroke-width="0.8" /> }
         </svg>
     }
 }

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::palette::{ACCENT, NEGATIVE};
 use crate::components::{check_text, DownloadBar, TextInput, ViewIntro};
 use crate::context::use_app;
 use crate::hooks::use_qkv;
@@ -41,12 +42,8 @@ fn Strip(props: &StripProps) -> Html {
     let width = cell * props.values.len() as f64;
     let cells = props.values.iter().enumerate().map(|(i, &v)| {
         let a = (v.abs() / max).clamp(0.0, 1.0);
-        let fill = if v >= 0.0 {
-            format!("rgba(47,111,222,{a:.3})")
-        } else {
-            format!("rgba(220,70,50,{a:.3})")
-        };
-        html! { <rect x={(i as f64 * cell).to_string()} y="0" width={cell.to_string()} height="12" fill={fill} /> }
+        let fill = if v >= 0.0 { ACCENT } else { NEGATIVE };
+        html! { <rect x={(i as f64 * cell).to_string()} y="0" width={cell.to_string()} height="12" fill={fill} fill-opacity={format!("{a:.3}")} /> }
     });
     let title = format!(
         "{}: [{}]",

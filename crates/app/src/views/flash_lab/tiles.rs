@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{fmt_ms, LAB_HEADS};
-use crate::components::palette::{ACCENT, HIGHLIGHT, LABEL};
+use crate::components::palette::{ACCENT, HIGHLIGHT, LABEL, PAPER};
 use crate::components::Heatmap;
 use crate::context::use_app;
 use crate::i18n::{tr, tr_owned};
@@ -285,7 +285,7 @@ fn tile_grid(lang: UiLang, ex: &Example, step: usize) -> Html {
                           fill={if seen { ACCENT } else { LABEL }}
                           fill-opacity={if seen { format!("{:.3}", 0.08 + 0.8 * w.clamp(0.0, 1.0).powf(0.7)) } else { "0.10".into() }} />
                     <text x={(x + cw / 2.0 - 1.0).to_string()} y={(y + ch / 2.0 + 3.0).to_string()} text-anchor="middle" font-size="10.5"
-                          fill={if seen && w > 0.45 { "#ffffff" } else { LABEL }}>
+                          fill={if seen && w > 0.45 { PAPER } else { LABEL }}>
                         { if seen { format!("{s:.2}").replace('-', "−") } else { "·".into() } }
                     </text>
                     <title>{ if seen { format!("s = {s:.4}, weight so far {w:.4}") } else { tr(lang, "还没读到", "not read yet").to_owned() } }</title>
