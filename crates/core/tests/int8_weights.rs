@@ -10,21 +10,13 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use seq2seq_core::backend::CpuBackend;
 use seq2seq_core::demo::{small_config, FAMILIES};
-use seq2seq_core::layers::CellKind;
-use seq2seq_core::models::{FixedContextModel, GruAttentionModel, ModelConfig, TransformerModel};
+use seq2seq_core::models::{AnyModel, ModelConfig};
 use seq2seq_core::tensor::Tensor;
 use seq2seq_core::weights::{to_safetensors, StorageType, Weights, ROW_SCALE_SUFFIX};
 use seq2seq_core::Error;
 
 fn build(config: &ModelConfig, w: &mut Weights) -> seq2seq_core::Result<()> {
-    let b = &CpuBackend;
-    match config {
-        ModelConfig::Rnn(c) => FixedContextModel::new(b, CellKind::Rnn, c, w).map(drop),
-        ModelConfig::Gru(c) => FixedContextModel::new(b, CellKind::Gru, c, w).map(drop),
-        ModelConfig::Lstm(c) => FixedContextModel::new(b, CellKind::Lstm, c, w).map(drop),
-        ModelConfig::GruAttn(c) => GruAttentionModel::new(b, c, w).map(drop),
-        ModelConfig::Transformer(c) => TransformerModel::new(b, c, w).map(drop),
-    }
+    AnyModel::take_from(&CpuBackend, config, w).map(drop)
 }
 
 fn random_tensors(family: &str) -> (ModelConfig, BTreeMap<String, Tensor>) {

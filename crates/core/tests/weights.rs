@@ -9,10 +9,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use seq2seq_core::backend::CpuBackend;
 use seq2seq_core::decoding::DecodeOptions;
 use seq2seq_core::demo::{small_config, FAMILIES};
-use seq2seq_core::layers::CellKind;
-use seq2seq_core::models::{
-    AnyModel, FixedContextModel, GruAttentionModel, ModelConfig, TransformerModel,
-};
+use seq2seq_core::models::{AnyModel, ModelConfig};
 use seq2seq_core::tensor::Tensor;
 use seq2seq_core::tokenizer::{Language, Tokenizer};
 use seq2seq_core::translator::{Translator, TranslatorConfig};
@@ -30,14 +27,7 @@ fn config(family: &str) -> ModelConfig {
 
 /// Build the model of `config` from `w` (taking every tensor it needs), dropping the model.
 fn build(config: &ModelConfig, w: &mut Weights) -> seq2seq_core::Result<()> {
-    let b = &CpuBackend;
-    match config {
-        ModelConfig::Rnn(c) => FixedContextModel::new(b, CellKind::Rnn, c, w).map(drop),
-        ModelConfig::Gru(c) => FixedContextModel::new(b, CellKind::Gru, c, w).map(drop),
-        ModelConfig::Lstm(c) => FixedContextModel::new(b, CellKind::Lstm, c, w).map(drop),
-        ModelConfig::GruAttn(c) => GruAttentionModel::new(b, c, w).map(drop),
-        ModelConfig::Transformer(c) => TransformerModel::new(b, c, w).map(drop),
-    }
+    AnyModel::take_from(&CpuBackend, config, w).map(drop)
 }
 
 /// The tensors a random model of `family` draws from `seed`, by name.

@@ -123,23 +123,27 @@ impl<B: Backend> AnyModel<B> {
     /// Build the model `config` describes from `weights` (checked: nothing missing, nothing unused).
     pub fn new(b: &B, config: &ModelConfig, mut weights: Weights) -> Result<Self> {
         config.validate()?;
-        let model = match config {
-            ModelConfig::Rnn(c) => {
-                Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, &mut weights)?)
-            }
-            ModelConfig::Gru(c) => {
-                Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, &mut weights)?)
-            }
-            ModelConfig::Lstm(c) => {
-                Self::FixedContext(FixedContextModel::new(b, CellKind::Lstm, c, &mut weights)?)
-            }
-            ModelConfig::GruAttn(c) => Self::GruAttn(GruAttentionModel::new(b, c, &mut weights)?),
-            ModelConfig::Transformer(c) => {
-                Self::Transformer(TransformerModel::new(b, c, &mut weights)?)
-            }
-        };
+        let model = Self::take_from(b, config, &mut weights)?;
         weights.finish()?;
         Ok(model)
+    }
+
+    /// Build the model `config` describes, taking each tensor it needs from `weights` (missing or
+    /// misshapen ones are errors); what it does not use stays there. Sizes are not validated.
+    pub fn take_from(b: &B, config: &ModelConfig, weights: &mut Weights) -> Result<Self> {
+        Ok(match config {
+            ModelConfig::Rnn(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Rnn, c, weights)?)
+            }
+            ModelConfig::Gru(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Gru, c, weights)?)
+            }
+            ModelConfig::Lstm(c) => {
+                Self::FixedContext(FixedContextModel::new(b, CellKind::Lstm, c, weights)?)
+            }
+            ModelConfig::GruAttn(c) => Self::GruAttn(GruAttentionModel::new(b, c, weights)?),
+            ModelConfig::Transformer(c) => Self::Transformer(TransformerModel::new(b, c, weights)?),
+        })
     }
 
     /// Translate source ids (EOS appended here), streaming events as each step is decided.
