@@ -13,8 +13,8 @@ pub const LABEL: &str = "#7b8494";
 pub const GRID: &str = "#7b849433";
 /// Edges and nodes that are not highlighted (beam tree).
 pub const MUTED: &str = "#9aa4b5";
-/// A negative value where ACCENT draws the positive ones (the Q/K/V vectors).
-pub const NEGATIVE: &str = "#dc4632";
+/// ACCENT's counterpart for negative values (the Q/K/V vectors).
+pub const ACCENT_NEGATIVE: &str = "#dc4632";
 /// Naive attention's line.
 pub const NAIVE: &str = "#e8590c";
 /// A device limit.

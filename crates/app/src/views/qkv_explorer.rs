@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::palette::{ACCENT, NEGATIVE};
+use crate::components::palette::{ACCENT, ACCENT_NEGATIVE};
 use crate::components::{check_text, DownloadBar, TextInput, ViewIntro};
 use crate::context::use_app;
 use crate::hooks::use_qkv;
@@ -42,7 +42,7 @@ fn Strip(props: &StripProps) -> Html {
     let width = cell * props.values.len() as f64;
     let cells = props.values.iter().enumerate().map(|(i, &v)| {
         let a = (v.abs() / max).clamp(0.0, 1.0);
-        let fill = if v >= 0.0 { ACCENT } else { NEGATIVE };
+        let fill = if v >= 0.0 { ACCENT } else { ACCENT_NEGATIVE };
         html! { <rect x={(i as f64 * cell).to_string()} y="0" width={cell.to_string()} height="12" fill={fill} fill-opacity={format!("{a:.3}")} /> }
     });
     let title = format!(
