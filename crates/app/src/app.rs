@@ -103,6 +103,7 @@ pub fn App() -> Html {
         View::Qkv => html! { <views::QkvExplorer /> },
         View::Flash => html! { <views::FlashLab /> },
         View::Bench => html! { <views::Benchmarks /> },
+        View::Memory => html! { <views::Memory /> },
     };
     let on_restart = {
         let ctx = ctx.clone();

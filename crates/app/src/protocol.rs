@@ -51,6 +51,8 @@ pub enum Request {
     Translate(TranslateRequest),
     /// The Q/K/V explorer: one Transformer layer's attention for one query token.
     Qkv(QkvRequest),
+    /// The memory view: ‖∂c/∂e_j‖ and ‖∂L/∂h_t‖ of one model on one sentence (CPU).
+    Memory(MemoryRequest),
     /// The FlashAttention lab: naive vs flash attention on the GPU for growing N.
     FlashLab(FlashLabRequest),
     /// The kernel benchmark suite in this browser.
@@ -82,6 +84,20 @@ pub struct QkvRequest {
     /// instead of the encoder's self-attention over the source.
     pub decoder: bool,
 }
+
+/// The memory view's question for one model (`worker/memory.rs`, core's `grad::memory_report`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MemoryRequest {
+    pub model_id: String,
+    pub text: String,
+    /// Decoder step whose context is differentiated (attention families; clamped).
+    pub step: usize,
+    /// Teacher-forced target; empty: the model's own greedy translation.
+    pub reference: String,
+}
+
+/// The memory view's answer, as core computed it (the CLI prints the same struct).
+pub use seq2seq_core::grad::MemoryReport;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlashLabRequest {
@@ -134,8 +150,9 @@ pub enum Response {
     /// The translation is complete: what the stream did not carry.
     Translated(Box<TranslationDone>),
     Qkv(QkvResult),
+    Memory(Box<MemoryReport>),
     FlashLabRow(FlashLabRow),
-    /// A progress line of a long run (lab, benchmark).
+    /// A progress line of a long run (lab, benchmark, memory view).
     Progress {
         done: usize,
         total: usize,

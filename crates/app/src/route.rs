@@ -19,23 +19,25 @@ pub const MAX_BEAM: usize = 8;
 /// Largest sequence length the FlashAttention lab may be asked for.
 pub const MAX_LAB_N: usize = 16_384;
 
-/// The six views, in the order of the article.
+/// The views, in the order of the article.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum View {
     #[default]
     Translate,
     Step,
     Context,
+    Memory,
     Qkv,
     Flash,
     Bench,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Translate,
         View::Step,
         View::Context,
+        View::Memory,
         View::Qkv,
         View::Flash,
         View::Bench,
@@ -46,6 +48,7 @@ impl View {
             View::Translate => "translate",
             View::Step => "step",
             View::Context => "context",
+            View::Memory => "memory",
             View::Qkv => "qkv",
             View::Flash => "flash",
             View::Bench => "bench",
@@ -156,8 +159,10 @@ pub struct UrlState {
     pub models: Vec<Family>,
     /// 1 = greedy.
     pub beam: usize,
-    /// Selected decoder step (Step view), 0-based.
+    /// Selected decoder step (Step view; the memory view's context c_i), 0-based.
     pub step: usize,
+    /// Memory view: the teacher-forced target (`ref=`); empty: each model's own translation.
+    pub reference: String,
     /// Selected Transformer layer and head; `head: None` = all heads / their mean.
     pub layer: usize,
     pub head: Option<usize>,
@@ -193,6 +198,7 @@ impl Default for UrlState {
             models: DEFAULT_MODELS.to_vec(),
             beam: DEFAULT_BEAM,
             step: 0,
+            reference: String::new(),
             layer: 0,
             head: None,
             token: 0,
@@ -254,6 +260,10 @@ impl UrlState {
                     }
                 }
                 "models" => set(&mut state.models, parse_models(value)),
+                "ref" => {
+                    state.reference = value.chars().take(MAX_TEXT_CHARS).collect();
+                    value.chars().count() <= MAX_TEXT_CHARS
+                }
                 "beam" => set(&mut state.beam, parse_in(value, 1, MAX_BEAM)),
                 "step" => set(&mut state.step, parse_in(value, 0, 4096)),
                 "layer" => set(&mut state.layer, parse_in(value, 0, 64)),
@@ -316,6 +326,9 @@ impl UrlState {
         }
         if self.text != d.text {
             q.append_pair("text", &self.text);
+        }
+        if self.reference != d.reference {
+            q.append_pair("ref", &self.reference);
         }
         if self.models != d.models {
             let mut list = String::new();
@@ -425,6 +438,7 @@ mod tests {
             models: vec![Family::Lstm, Family::Rnn],
             beam: 4,
             step: 3,
+            reference: "汤姆 & 我?".to_owned(),
             layer: 1,
             head: Some(2),
             token: 5,
@@ -465,6 +479,24 @@ mod tests {
         assert_eq!(state.to_query(), "?view=flash&step=3&n=512&causal=1");
         assert!(!UrlState::from_query("causal=0").lab_causal);
         assert_eq!(UrlState::from_query("causal=x").warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_memory_view_state_round_trips() {
+        let state = UrlState::from_query(
+            "view=memory&step=2&ref=%E6%B1%A4%E5%A7%86%E5%9C%A8%E7%9C%8B%E4%B9%A6",
+        );
+        assert_eq!(
+            (state.view, state.step, state.reference.as_str()),
+            (View::Memory, 2, "汤姆在看书")
+        );
+        assert!(state.warnings.is_empty());
+        assert_eq!(UrlState::from_query(&state.to_query()), state);
+        assert_eq!(View::from_slug("memory"), Some(View::Memory));
+        let long = "字".repeat(MAX_TEXT_CHARS + 1);
+        let cut = UrlState::from_query(&format!("ref={long}"));
+        assert_eq!(cut.reference.chars().count(), MAX_TEXT_CHARS);
+        assert_eq!(cut.warnings.len(), 1);
     }
 
     #[test]

@@ -14,8 +14,8 @@ use yew::Reducible;
 use crate::catalog::Catalog;
 use crate::protocol::{
     BackendKind, BackendsInfo, BenchReport, Bilingual, DownloadProgress, Envelope, Failure,
-    FlashLabRequest, FlashLabRow, JobId, ModelFacts, QkvRequest, QkvResult, Request, Response,
-    TranslateRequest,
+    FlashLabRequest, FlashLabRow, JobId, MemoryReport, MemoryRequest, ModelFacts, QkvRequest,
+    QkvResult, Request, Response, TranslateRequest,
 };
 use crate::route::UrlState;
 
@@ -40,6 +40,7 @@ pub enum JobKind {
     Preload(String),
     Translate(TranslateRequest),
     Qkv(QkvRequest),
+    Memory(MemoryRequest),
     FlashLab(FlashLabRequest),
     Bench,
     ClearCache,
@@ -55,6 +56,7 @@ impl JobKind {
             Request::Preload { model_id } => JobKind::Preload(model_id.clone()),
             Request::Translate(r) => JobKind::Translate(r.clone()),
             Request::Qkv(r) => JobKind::Qkv(r.clone()),
+            Request::Memory(r) => JobKind::Memory(r.clone()),
             Request::FlashLab(r) => JobKind::FlashLab(r.clone()),
             Request::Bench { .. } => JobKind::Bench,
             Request::ClearCache => JobKind::ClearCache,
@@ -88,6 +90,8 @@ pub struct AppState {
     pub ready: HashMap<(String, BackendKind), f64>,
     pub translations: HashMap<TranslateRequest, Rc<TranslationState>>,
     pub qkv: HashMap<QkvRequest, Result<Rc<QkvResult>, Failure>>,
+    /// The memory view's answers, per model and question, with the running ones' progress.
+    pub memory: HashMap<MemoryRequest, MemoryState>,
     pub flash_lab: LongRun<Vec<FlashLabRow>>,
     /// (device, Markdown tables, the same tables structured).
     pub bench: LongRun<Option<Rc<BenchReport>>>,
@@ -97,6 +101,14 @@ pub struct AppState {
     pub notices: Vec<Bilingual>,
     /// The worker died (panic, script error); the page offers to restart it.
     pub crash: Option<String>,
+}
+
+/// One memory-view question: computing (the phase announced last), answered or failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MemoryState {
+    Running(Option<(usize, usize, String)>),
+    Done(Rc<MemoryReport>),
+    Failed(Failure),
 }
 
 pub enum Action {
@@ -129,6 +141,8 @@ impl Reducible for AppState {
                 next.crash = None;
                 next.jobs.clear();
                 next.translations.retain(|_, t| !t.is_running());
+                next.memory
+                    .retain(|_, m| !matches!(m, MemoryState::Running(_)));
                 next.flash_lab.running = false;
                 next.bench.running = false;
             }
@@ -154,6 +168,9 @@ impl AppState {
                         ..Default::default()
                     }),
                 );
+            }
+            JobKind::Memory(r) => {
+                self.memory.insert(r.clone(), MemoryState::Running(None));
             }
             JobKind::FlashLab(_) => {
                 self.flash_lab = LongRun {
@@ -230,6 +247,17 @@ impl AppState {
                 }
                 _ => {}
             },
+            JobKind::Memory(request) => {
+                let state = match response {
+                    Response::Memory(report) => MemoryState::Done(Rc::new(*report)),
+                    Response::Failed(failure) => MemoryState::Failed(failure),
+                    Response::Progress { done, total, label } => {
+                        MemoryState::Running(Some((done, total, label)))
+                    }
+                    _ => return,
+                };
+                self.memory.insert(request, state);
+            }
             JobKind::FlashLab(_) if self.flash_lab.job == job => match response {
                 Response::FlashLabRow(row) => self.flash_lab.result.push(row),
                 Response::Progress { done, total, label } => {

@@ -37,6 +37,8 @@ struct Case {
 #[derive(Serialize)]
 struct Expected {
     cases: Vec<Case>,
+    /// The memory view's numbers from `seq2seq-train memory` (crate::e2e_memory).
+    memory: Vec<crate::e2e_memory::MemoryCase>,
 }
 
 /// The Fixed c vs attention view offers each model's ladder examples (www/models/index.json);
@@ -135,7 +137,8 @@ fn expected() -> Result<Expected> {
         }
         println!("expected: {model} beam {beam}: {} sentences", indices.len());
     }
-    Ok(Expected { cases })
+    let memory = crate::e2e_memory::expected(&root, &cli)?;
+    Ok(Expected { cases, memory })
 }
 
 /// A served dist/ and the expectations file, shared by both browser runs.

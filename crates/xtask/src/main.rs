@@ -10,6 +10,7 @@ mod budget;
 mod csp;
 mod deny;
 mod e2e;
+mod e2e_memory;
 mod server;
 mod setup;
 mod subpath;

@@ -3,6 +3,7 @@
 mod benchmarks;
 mod fixed_vs_attention;
 mod flash_lab;
+mod memory;
 mod qkv_explorer;
 mod step_through;
 mod translate;
@@ -10,6 +11,7 @@ mod translate;
 pub use benchmarks::Benchmarks;
 pub use fixed_vs_attention::FixedVsAttention;
 pub use flash_lab::FlashLab;
+pub use memory::Memory;
 pub use qkv_explorer::QkvExplorer;
 pub use step_through::StepThrough;
 pub use translate::{translate_request, Translate, TranslationCard};

@@ -18,6 +18,7 @@ mod bench;
 mod fetch;
 mod flash_lab;
 pub mod hosting;
+mod memory;
 mod qkv;
 pub mod translate;
 
@@ -169,6 +170,7 @@ async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) 
         }
         Request::Translate(request) => translate::run(hosting, &reply, request).await,
         Request::Qkv(request) => qkv::run(hosting, &reply, request).await,
+        Request::Memory(request) => memory::run(hosting, &reply, request).await,
         Request::FlashLab(request) => flash_lab::run(hosting, &reply, request).await,
         Request::Bench { quick } => bench::run(hosting, &reply, quick).await,
         Request::ClearCache => match fetch::clear_cache().await {
