@@ -26,6 +26,7 @@ pub mod layers;
 pub mod models;
 pub mod ops;
 pub mod seq2seq;
+pub mod sequential;
 pub mod tensor;
 pub mod tokenizer;
 pub mod trace;

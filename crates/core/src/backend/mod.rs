@@ -6,10 +6,12 @@
 //! browsers require), so a GPU backend can batch a whole encoder pass into one submission.
 
 mod cpu;
+mod depth;
 
 /// The cell types live with their CPU specification in [`crate::ops::cells`].
 pub use crate::ops::cells::{CellWeights, GruStep, LstmStep};
 pub use cpu::CpuBackend;
+pub use depth::{DepthBackend, Node};
 
 use crate::ops::Activation;
 use crate::tensor::Tensor;

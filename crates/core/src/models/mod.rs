@@ -160,6 +160,28 @@ impl<B: Backend> AnyModel<B> {
         }
     }
 
+    /// Run the encoder over `src` (ids ending with EOS) and return the tensors the decoder reads:
+    /// fixed c; the annotations, their projected keys and s_0; or every decoder layer's cross-
+    /// attention keys and values. For timing an encoder alone (read them to wait for it) and for
+    /// counting its dependent steps (`crate::backend::DepthBackend`).
+    pub async fn encode_memory(&self, src: &[u32]) -> Result<Vec<B::Tensor>> {
+        Ok(match self {
+            AnyModel::FixedContext(m) => vec![m.encode(src, false).await?.memory.context],
+            AnyModel::GruAttn(m) => {
+                let e = m.encode(src, false).await?;
+                vec![e.memory.annotations, e.memory.keys, e.state.h]
+            }
+            AnyModel::Transformer(m) => {
+                let e = m.encode(src, false).await?;
+                e.memory
+                    .cross
+                    .into_iter()
+                    .flat_map(|kv| [kv.keys, kv.values])
+                    .collect()
+            }
+        })
+    }
+
     /// Teacher forcing: ln p of each `tgt` token and the closing EOS (see
     /// [`decoding::forced_log_probs`]).
     pub async fn forced_log_probs(&self, src: &[u32], tgt: &[u32]) -> Result<Vec<f32>> {

@@ -2,6 +2,7 @@
 //! "Download the Markdown report" saves. `**x**` marks a strong cell.
 
 use super::display::Cell;
+use super::sequential::SequentialRow;
 use super::table::{Report, Table};
 
 fn cell(c: &Cell) -> String {
@@ -54,4 +55,46 @@ impl Report {
         }
         s
     }
+}
+
+/// The sequential-vs-parallel table: one row per (encoder, width, T) with its dependent steps,
+/// operations and the median time on each backend measured (a backend not run shows "–").
+pub fn sequential_markdown(gpu: &[SequentialRow], cpu: &[SequentialRow]) -> String {
+    let key = |r: &SequentialRow| (r.family, r.doubled, r.count.tokens);
+    let mut rows: Vec<&SequentialRow> = cpu.iter().chain(gpu).collect();
+    rows.sort_by_key(|r| key(r));
+    rows.dedup_by_key(|r| key(r));
+    let find = |set: &[SequentialRow], r: &SequentialRow| {
+        set.iter()
+            .find(|x| key(x) == key(r))
+            .map(|x| x.time.median_ms)
+    };
+    let ms = |t: Option<f64>| t.map_or("–".to_owned(), |t| format!("{t:.2}"));
+    let mut s = String::from(
+        "### Sequential vs parallel: encoder passes over T source tokens\n\n\
+         Dependent steps: the longest chain of operations the encoder's output depends on \
+         (counted by running the same model code on seq2seq-core's `DepthBackend`). Times: \
+         median wall clock of one encode plus a one-row read-back, random weights.\n\n\
+         | encoder | width | T | dependent steps | operations | GPU ms | CPU ms | CPU / GPU |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        let (g, c) = (find(gpu, r), find(cpu, r));
+        let ratio = match (g, c) {
+            (Some(g), Some(c)) if g > 0.0 => format!("{:.2}×", c / g),
+            _ => "–".to_owned(),
+        };
+        s += &format!(
+            "| {}{} | {} | {} | {} | {} | {} | {} | {ratio} |\n",
+            r.family.slug(),
+            if r.doubled { " (2× widths)" } else { "" },
+            r.width,
+            r.count.tokens,
+            r.count.dependent_steps,
+            r.count.operations,
+            ms(g),
+            ms(c)
+        );
+    }
+    s
 }

@@ -13,6 +13,7 @@
 //! | `mod.rs` | [`Bench`]: the runner (timing on the GPU and CPU, checks), [`Step`]: the tables in order |
 //! | `config.rs`, `timing.rs` | [`BenchConfig`] (sizes), [`Timing`], CPU timing, input data (the clock and byte units: `crate::measure`) |
 //! | `matmul.rs`, `attention.rs`, `cells.rs` | one GPU table each (cells: rnn, gru, lstm by `CellKind`) |
+//! | `sequential.rs` | encoders of every family over T = 8 … 1024 on any backend: time beside dependent steps (`?view=parallel`) |
 //! | `cpu_only.rs` | [`CpuOnly`]: the same operations on the CPU alone (a browser without WebGPU) |
 //! | `table.rs` | the typed rows, [`Table`], [`Report`] |
 //! | `display.rs`, `markdown.rs` | a table as cells of text and picked ratios; Markdown |
@@ -24,12 +25,14 @@ mod cpu_only;
 mod display;
 mod markdown;
 mod matmul;
+pub mod sequential;
 mod table;
 mod timing;
 
 pub use config::BenchConfig;
 pub use cpu_only::{CpuOnly, CpuShape};
 pub use display::{Cell, Column, Highlight, Pick};
+pub use markdown::sequential_markdown;
 pub use table::*;
 pub use timing::{data, time_cpu, Timing};
 
