@@ -167,6 +167,12 @@ fn step_back(cell: &Cell, lin: &Linearised, d: &StateRows) -> (Mat, StateRows) {
     )
 }
 
+/// One step back for K cotangents at once: x, s the step's input and previous state, d the
+/// cotangents on its new state → (∂/∂x [K, I], cotangents on s).
+pub fn step_rows(cell: &Cell, x: &[f64], s: &State, d: &StateRows) -> (Mat, StateRows) {
+    step_back(cell, &linearise(cell, x, s), d)
+}
+
 /// Backpropagation through time for K cotangents at once over `states = cell.unroll(xs, init)`:
 /// `d_out(t)` adds a cotangent on h_t from outside the recurrence ([K, H], or None), `d_last`
 /// is the cotangent on the final state. Returns ∂/∂x_t [K, I] per step.

@@ -11,17 +11,18 @@
 //! the bridge's gradient enters the encoder at its two ends; then both directions run back.
 
 use super::bahdanau::{Attended, Bahdanau};
-use super::batched::{frobenius_norms, unroll_backward_rows, StateRows};
+use super::batched::{frobenius_norms, identity, step_rows, unroll_backward_rows, StateRows};
 use super::bidirectional::{BiPass, Bidirectional};
 use super::embedding::Embedding;
 use super::grads::{Grads, ParamsMut};
 use super::linear::Linear;
 use super::loss::mean_cross_entropy;
-use super::mat::{add_into, concat, Mat};
+use super::mat::{add_into, axpy, concat, dot, matmul, Mat};
 use super::memory::{
-    check_source, teacher_forcing, unit, ContextSensitivity, LossGradients, SourceGrads,
+    check_source, teacher_forcing, ContextSensitivity, LossGradients, SourceGrads,
 };
 use super::recurrent::{Cell, State};
+use super::softmax::softmax_backward;
 use crate::backend::CpuBackend;
 use crate::models::GruAttentionModel;
 use crate::Result;
@@ -61,6 +62,14 @@ pub struct GruAttentionPass {
     pub states: Vec<State>,
     /// z_i [Vt] per step
     pub logits: Vec<Vec<f64>>,
+}
+
+/// Columns `range` of every row of m.
+fn columns(m: &Mat, range: std::ops::Range<usize>) -> Mat {
+    let rows: Vec<Vec<f64>> = (0..m.rows)
+        .map(|r| m.row(r)[range.clone()].to_vec())
+        .collect();
+    Mat::new(m.rows, range.len(), rows.concat())
 }
 
 impl GruAttentionGrad {
@@ -226,9 +235,9 @@ impl GruAttentionGrad {
 
     /// ‖∂c_i/∂e_j‖ for the decoder step i = prefix.len() (inputs BOS, prefix…): c_i = Σ_j α_ij h_j
     /// depends on e_j through h_j directly and through α_i, whose query s_{i−1} went through the
-    /// bridge and the earlier steps. One decoder-side backward per component of c_i [2H] (short:
-    /// i + 1 steps), then all 2H cotangents through the bidirectional encoder together
-    /// ([`super::batched`]); `backward` seeded with one unit vector at a time gives the same
+    /// bridge and the earlier steps. All 2H unit cotangents on c_i travel together as the rows of
+    /// one matrix: through the i + 1 decoder steps and their attention
+    /// (`decoder_backward_rows`), then through the bidirectional encoder ([`super::batched`]); `backward` seeded with one unit vector at a time gives the same
     /// numbers (tested).
     pub fn context_sensitivity(&self, src: &[u32], prefix: &[u32]) -> Result<ContextSensitivity> {
         let (tgt_in, _) = teacher_forcing(prefix);
@@ -237,22 +246,10 @@ impl GruAttentionGrad {
         let dim = pass.attended[i].context.len();
         let (s, h) = (src.len(), self.encoder.forward.hidden);
         // Row k of each matrix: the cotangent of pass k (a unit vector on c_i[k]).
-        let mut d_fwd = vec![Mat::zeros(dim, h); s];
-        let mut d_bwd = vec![Mat::zeros(dim, h); s];
-        let mut last_fwd = Mat::zeros(dim, h);
-        let mut last_bwd = Mat::zeros(dim, h);
-        for k in 0..dim {
-            let mut d_context = vec![Vec::new(); tgt_in.len()];
-            d_context[i] = unit(dim, k);
-            let (d_ann, d_bridge) =
-                self.decoder_backward(&pass, &[], &d_context, &mut Grads::discard());
-            for t in 0..s {
-                d_fwd[t].row_mut(k).copy_from_slice(&d_ann.row(t)[..h]);
-                d_bwd[t].row_mut(k).copy_from_slice(&d_ann.row(t)[h..]);
-            }
-            last_fwd.row_mut(k).copy_from_slice(&d_bridge[..h]);
-            last_bwd.row_mut(k).copy_from_slice(&d_bridge[h..]);
-        }
+        let (d_ann, d_bridge) = self.decoder_backward_rows(&pass, i, &identity(dim));
+        let d_fwd: Vec<Mat> = d_ann.iter().map(|m| columns(m, 0..h)).collect();
+        let d_bwd: Vec<Mat> = d_ann.iter().map(|m| columns(m, h..2 * h)).collect();
+        let (last_fwd, last_bwd) = (columns(&d_bridge, 0..h), columns(&d_bridge, h..2 * h));
         let (fwd, bwd) = (&self.encoder.forward, &self.encoder.backward);
         let mut dxs = unroll_backward_rows(
             fwd,
@@ -287,6 +284,73 @@ impl GruAttentionGrad {
             context: pass.attended[i].context.clone(),
             attention: pass.attended[i].alpha.clone(),
         })
+    }
+
+    /// [`Self::decoder_backward`] for K cotangents on c_i at once (the rows of `seed` [K, 2H], at
+    /// step i, nothing on the logits) → (∂/∂h_j [K, 2H] per source position, ∂/∂[h→_{S−1} ; h←_0]
+    /// [K, 2H]). Each step's attention is linearised once: with u_j = tanh(q + k_j) and
+    /// w_j = v ⊙ (1 − u_j²), the keys' gradient de_j w_j reaches h_j as de_j g_j, g_j = w_j W_k,
+    /// so the key projection's backward runs once per step instead of once per cotangent.
+    fn decoder_backward_rows(
+        &self,
+        pass: &GruAttentionPass,
+        i: usize,
+        seed: &Mat,
+    ) -> (Vec<Mat>, Mat) {
+        let k = seed.rows;
+        let (h, e) = (self.decoder.hidden, self.tgt_embed.table.cols);
+        let (len, dim, a_dim) = (pass.annotations.rows, pass.annotations.cols, pass.keys.cols);
+        let mut d_ann = vec![Mat::zeros(k, dim); len];
+        let mut ds = Mat::zeros(k, h);
+        for step in (0..=i).rev() {
+            let prev = if step == 0 {
+                &pass.s0
+            } else {
+                &pass.states[step - 1]
+            };
+            let alpha = &pass.attended[step].alpha;
+            let (dx, d_prev) = step_rows(
+                &self.decoder,
+                &pass.dec_x[step],
+                prev,
+                &StateRows { h: ds, c: None },
+            );
+            let mut dctx = columns(&dx, e..e + dim);
+            if step == i {
+                dctx.add_assign(seed);
+            }
+            let q = self.attention.query.forward_vec(&prev.h);
+            let mut w = Mat::zeros(len, a_dim);
+            for j in 0..len {
+                for (a, wa) in w.row_mut(j).iter_mut().enumerate() {
+                    let u = (pass.keys.row(j)[a] + q[a]).tanh();
+                    *wa = self.attention.v[a] * (1.0 - u * u);
+                }
+            }
+            let g = matmul(&w, &self.attention.key.weight);
+            let mut dq = Mat::zeros(k, a_dim);
+            for r in 0..k {
+                let dc = dctx.row(r);
+                let d_alpha: Vec<f64> =
+                    (0..len).map(|j| dot(dc, pass.annotations.row(j))).collect();
+                let de = softmax_backward(alpha, &d_alpha);
+                for j in 0..len {
+                    let row = d_ann[j].row_mut(r);
+                    axpy(row, alpha[j], dc);
+                    axpy(row, de[j], g.row(j));
+                    axpy(dq.row_mut(r), de[j], w.row(j));
+                }
+            }
+            ds = d_prev.h;
+            ds.add_assign(&matmul(&dq, &self.attention.query.weight));
+        }
+        // s_0 = tanh(bridge([h→_{S−1} ; h←_0])).
+        for r in 0..k {
+            for (d, s) in ds.row_mut(r).iter_mut().zip(&pass.s0.h) {
+                *d *= 1.0 - s * s;
+            }
+        }
+        (d_ann, matmul(&ds, &self.bridge.weight))
     }
 
     /// Teacher-forced loss of (src, tgt) and its gradients; h_t is the annotation
