@@ -11,6 +11,8 @@
 //!
 //! `cargo test -p seq2seq-train --test grad_vs_candle -- --nocapture` prints every number.
 
+mod common;
+
 use candle_core::{DType, Device, IndexOp, Tensor, Var};
 use candle_nn::{VarBuilder, VarMap};
 use seq2seq_core::backend::CpuBackend;
@@ -18,10 +20,7 @@ use seq2seq_core::grad::check::{compare, Comparison};
 use seq2seq_core::grad::mat::norm;
 use seq2seq_core::grad::GradModel;
 use seq2seq_core::layers::CellKind;
-use seq2seq_core::models::{
-    AnyModel, AttentionConfig, ModelConfig, RecurrentConfig, TransformerConfig,
-};
-use seq2seq_core::ops::Activation;
+use seq2seq_core::models::AnyModel;
 use seq2seq_core::tokenizer::{BOS, EOS};
 use seq2seq_core::weights::{StorageType, Weights};
 use seq2seq_train::io;
@@ -34,41 +33,9 @@ const SRC: [u32; 6] = [5, 9, 17, 33, 8, EOS];
 const TGT: [u32; 5] = [6, 11, 6, 20, 7];
 const FAMILIES: [&str; 5] = ["rnn", "gru", "lstm", "gru-attn", "transformer"];
 
-fn config(family: &str) -> ModelConfig {
-    let (src_vocab, tgt_vocab) = (40, 30);
-    let rec = RecurrentConfig {
-        src_vocab,
-        tgt_vocab,
-        embed_dim: 12,
-        hidden_dim: 16,
-    };
-    match family {
-        "rnn" => ModelConfig::Rnn(rec),
-        "gru" => ModelConfig::Gru(rec),
-        "lstm" => ModelConfig::Lstm(rec),
-        "gru-attn" => ModelConfig::GruAttn(AttentionConfig {
-            src_vocab,
-            tgt_vocab,
-            embed_dim: 12,
-            hidden_dim: 16,
-            attn_dim: 10,
-        }),
-        _ => ModelConfig::Transformer(TransformerConfig {
-            src_vocab,
-            tgt_vocab,
-            dim: 16,
-            heads: 4,
-            ffn_dim: 24,
-            encoder_layers: 2,
-            decoder_layers: 2,
-            activation: Activation::Gelu,
-        }),
-    }
-}
-
 /// A candle model with random weights, and core's backward pass on the same weights.
 fn models(family: &str) -> (VarMap, Model, GradModel) {
-    let config = config(family);
+    let config = common::tiny_config(family);
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
     let model = Model::new(&vb, &config, 0.0).expect("candle model");

@@ -4,6 +4,8 @@
 //! (random weights rounded through the f16 export, as shipped), so no binary is committed.
 //! Padding is checked too: a sentence inside a padded batch gives the same logits as alone.
 
+mod common;
+
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use seq2seq_core::backend::CpuBackend;
@@ -13,33 +15,6 @@ use seq2seq_core::tokenizer::{BOS, EOS};
 use seq2seq_core::weights::{StorageType, Weights};
 use seq2seq_train::io;
 use seq2seq_train::nn::{Batch, Model};
-use seq2seq_train::train::TrainConfig;
-
-fn config(family: &str) -> ModelConfig {
-    let c = TrainConfig {
-        family: family.parse().unwrap(),
-        embed_dim: 12,
-        hidden_dim: 16,
-        attn_dim: 10,
-        dim: 16,
-        heads: 4,
-        ffn_dim: 24,
-        encoder_layers: 2,
-        decoder_layers: 2,
-        ..test_config()
-    };
-    c.model_config(40, 30).expect("valid config")
-}
-
-fn test_config() -> TrainConfig {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct P {
-        #[command(flatten)]
-        c: TrainConfig,
-    }
-    P::parse_from(["p"]).c
-}
 
 /// Core logits of each step, teacher-forced on BOS + `tokens`.
 async fn core_logits<M: Seq2Seq>(m: &M, src: &[u32], tokens: &[u32]) -> Vec<Vec<f32>> {
@@ -84,7 +59,7 @@ fn candle_logits(model: &Model, pairs: &[(&[u32], &[u32])]) -> Tensor {
 }
 
 fn check_family(family: &str) {
-    let config = config(family);
+    let config = common::tiny_config(family);
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
     let model = Model::new(&vb, &config, 0.3).expect("candle model");
