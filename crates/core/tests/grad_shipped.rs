@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use seq2seq_core::backend::CpuBackend;
+use seq2seq_core::demo::FAMILIES;
 use seq2seq_core::grad::GradModel;
 use seq2seq_core::tokenizer::EOS;
 use seq2seq_core::translator::Translator;
@@ -41,7 +42,7 @@ fn bars(v: &[f64]) -> String {
 
 #[test]
 fn shipped_models_memory_view() {
-    for family in ["rnn", "gru", "lstm", "gru-attn", "transformer"] {
+    for family in FAMILIES {
         let id = format!("{family}-en-zh");
         let Some(t) = load(&id) else {
             println!("{id}: not exported here, skipped");

@@ -16,6 +16,7 @@ mod common;
 use candle_core::{DType, Device, IndexOp, Tensor, Var};
 use candle_nn::{VarBuilder, VarMap};
 use seq2seq_core::backend::CpuBackend;
+use seq2seq_core::demo::FAMILIES;
 use seq2seq_core::grad::check::{compare, Comparison};
 use seq2seq_core::grad::mat::norm;
 use seq2seq_core::grad::GradModel;
@@ -31,7 +32,6 @@ const ATOL: f64 = 1e-8;
 /// Distinct ids: a row of the embedding table is one source position.
 const SRC: [u32; 6] = [5, 9, 17, 33, 8, EOS];
 const TGT: [u32; 5] = [6, 11, 6, 20, 7];
-const FAMILIES: [&str; 5] = ["rnn", "gru", "lstm", "gru-attn", "transformer"];
 
 /// A candle model with random weights, and core's backward pass on the same weights.
 fn models(family: &str) -> (VarMap, Model, GradModel) {
