@@ -104,6 +104,7 @@ pub fn App() -> Html {
         View::Flash => html! { <views::FlashLab /> },
         View::Bench => html! { <views::Benchmarks /> },
         View::Memory => html! { <views::Memory /> },
+        View::Parallel => html! { <views::Parallel /> },
     };
     let on_restart = {
         let ctx = ctx.clone();

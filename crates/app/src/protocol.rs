@@ -55,6 +55,8 @@ pub enum Request {
     Memory(MemoryRequest),
     /// The FlashAttention lab: naive vs flash attention on the GPU for growing N.
     FlashLab(FlashLabRequest),
+    /// Sequential vs parallel: encoders timed over growing T, with their dependent steps.
+    Parallel(ParallelRequest),
     /// The kernel benchmark suite in this browser.
     Bench {
         quick: bool,
@@ -108,6 +110,23 @@ pub struct FlashLabRequest {
     pub causal: bool,
 }
 
+/// The sequential-vs-parallel view: the encoders of `model_ids` (their shipped widths, and
+/// doubled) over `lengths` source tokens, on each of `backends` in turn.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ParallelRequest {
+    pub model_ids: Vec<String>,
+    /// Ascending, EOS included.
+    pub lengths: Vec<usize>,
+    pub backends: Vec<BackendKind>,
+}
+
+/// One encoder at one length on one backend (`seq2seq_gpu::bench::sequential`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParallelRow {
+    pub backend: BackendKind,
+    pub row: seq2seq_gpu::bench::sequential::SequentialRow,
+}
+
 /// One answer; `job` is the request's number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
@@ -152,6 +171,7 @@ pub enum Response {
     Qkv(QkvResult),
     Memory(Box<MemoryReport>),
     FlashLabRow(FlashLabRow),
+    ParallelRow(ParallelRow),
     /// A progress line of a long run (lab, benchmark, memory view).
     Progress {
         done: usize,

@@ -27,17 +27,19 @@ pub enum View {
     Step,
     Context,
     Memory,
+    Parallel,
     Qkv,
     Flash,
     Bench,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Translate,
         View::Step,
         View::Context,
         View::Memory,
+        View::Parallel,
         View::Qkv,
         View::Flash,
         View::Bench,
@@ -49,6 +51,7 @@ impl View {
             View::Step => "step",
             View::Context => "context",
             View::Memory => "memory",
+            View::Parallel => "parallel",
             View::Qkv => "qkv",
             View::Flash => "flash",
             View::Bench => "bench",
@@ -175,6 +178,8 @@ pub struct UrlState {
     pub lab_n: usize,
     /// FlashAttention lab: causal mask on (`causal=1`).
     pub lab_causal: bool,
+    /// Sequential vs parallel: the longest source the encoders are timed on (`tmax=`).
+    pub parallel_tmax: usize,
     /// What the parser ignored, for a notice (never written back).
     pub warnings: Vec<String>,
 }
@@ -184,6 +189,11 @@ pub const DEFAULT_TEXT: &str = "I like eating apple";
 const DEFAULT_MODELS: [Family; 2] = [Family::GruAttn, Family::Transformer];
 const DEFAULT_BEAM: usize = 1;
 const DEFAULT_LAB_N: usize = 2048;
+/// Long enough to see the RNN's chain grow, short enough for a software GPU (seconds).
+const DEFAULT_PARALLEL_TMAX: usize = 256;
+/// The sweep's bounds (`seq2seq_core::sequential::LENGTHS`).
+pub const MIN_PARALLEL_TMAX: usize = 8;
+pub const MAX_PARALLEL_TMAX: usize = 1024;
 
 impl Default for UrlState {
     fn default() -> Self {
@@ -205,6 +215,7 @@ impl Default for UrlState {
             qkv_decoder: false,
             lab_n: DEFAULT_LAB_N,
             lab_causal: false,
+            parallel_tmax: DEFAULT_PARALLEL_TMAX,
             warnings: Vec::new(),
         }
     }
@@ -286,6 +297,10 @@ impl UrlState {
                 ),
                 "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N)),
                 "causal" => set(&mut state.lab_causal, parse_bool(value)),
+                "tmax" => set(
+                    &mut state.parallel_tmax,
+                    parse_in(value, MIN_PARALLEL_TMAX, MAX_PARALLEL_TMAX),
+                ),
                 _ => true,
             };
             if !ok {
@@ -346,6 +361,7 @@ impl UrlState {
             ("layer", self.layer, d.layer),
             ("token", self.token, d.token),
             ("n", self.lab_n, d.lab_n),
+            ("tmax", self.parallel_tmax, d.parallel_tmax),
         ] {
             if value != default {
                 q.append_pair(key, &value.to_string());
@@ -445,6 +461,7 @@ mod tests {
             qkv_decoder: true,
             lab_n: 4096,
             lab_causal: true,
+            parallel_tmax: 512,
             warnings: Vec::new(),
         };
         let query = state.to_query();
@@ -467,6 +484,18 @@ mod tests {
         let state = UrlState::from_query(&format!("text={long}"));
         assert_eq!(state.text.chars().count(), MAX_TEXT_CHARS);
         assert_eq!(state.warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_parallel_views_length_round_trips_within_its_bounds() {
+        let state = UrlState::from_query("view=parallel&tmax=64");
+        assert_eq!((state.view, state.parallel_tmax), (View::Parallel, 64));
+        assert_eq!(state.to_query(), "?view=parallel&tmax=64");
+        assert_eq!(UrlState::from_query("tmax=4096").warnings.len(), 1);
+        assert_eq!(
+            UrlState::from_query("tmax=4").parallel_tmax,
+            DEFAULT_PARALLEL_TMAX
+        );
     }
 
     #[test]

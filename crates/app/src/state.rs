@@ -14,8 +14,8 @@ use yew::Reducible;
 use crate::catalog::Catalog;
 use crate::protocol::{
     BackendKind, BackendsInfo, BenchReport, Bilingual, DownloadProgress, Envelope, Failure,
-    FlashLabRequest, FlashLabRow, JobId, MemoryReport, MemoryRequest, ModelFacts, QkvRequest,
-    QkvResult, Request, Response, TranslateRequest,
+    FlashLabRequest, FlashLabRow, JobId, MemoryReport, MemoryRequest, ModelFacts, ParallelRequest,
+    ParallelRow, QkvRequest, QkvResult, Request, Response, TranslateRequest,
 };
 use crate::route::UrlState;
 
@@ -42,6 +42,7 @@ pub enum JobKind {
     Qkv(QkvRequest),
     Memory(MemoryRequest),
     FlashLab(FlashLabRequest),
+    Parallel(ParallelRequest),
     Bench,
     ClearCache,
     LoseGpu,
@@ -58,6 +59,7 @@ impl JobKind {
             Request::Qkv(r) => JobKind::Qkv(r.clone()),
             Request::Memory(r) => JobKind::Memory(r.clone()),
             Request::FlashLab(r) => JobKind::FlashLab(r.clone()),
+            Request::Parallel(r) => JobKind::Parallel(r.clone()),
             Request::Bench { .. } => JobKind::Bench,
             Request::ClearCache => JobKind::ClearCache,
             Request::LoseGpu => JobKind::LoseGpu,
@@ -93,6 +95,8 @@ pub struct AppState {
     /// The memory view's answers, per model and question, with the running ones' progress.
     pub memory: HashMap<MemoryRequest, MemoryState>,
     pub flash_lab: LongRun<Vec<FlashLabRow>>,
+    /// The sequential-vs-parallel view's rows, in the order measured.
+    pub parallel: LongRun<Vec<ParallelRow>>,
     /// (device, Markdown tables, the same tables structured).
     pub bench: LongRun<Option<Rc<BenchReport>>>,
     pub jobs: HashMap<JobId, JobKind>,
@@ -144,6 +148,7 @@ impl Reducible for AppState {
                 next.memory
                     .retain(|_, m| !matches!(m, MemoryState::Running(_)));
                 next.flash_lab.running = false;
+                next.parallel.running = false;
                 next.bench.running = false;
             }
             Action::DismissNotice(i) => {
@@ -174,6 +179,13 @@ impl AppState {
             }
             JobKind::FlashLab(_) => {
                 self.flash_lab = LongRun {
+                    job,
+                    running: true,
+                    ..Default::default()
+                };
+            }
+            JobKind::Parallel(_) => {
+                self.parallel = LongRun {
                     job,
                     running: true,
                     ..Default::default()
@@ -273,6 +285,24 @@ impl AppState {
                 Response::Cancelled => {
                     self.flash_lab.cancelled = true;
                     self.flash_lab.running = false;
+                }
+                _ => {}
+            },
+            JobKind::Parallel(_) if self.parallel.job == job => match response {
+                Response::ParallelRow(row) => self.parallel.result.push(row),
+                Response::Progress { done, total, label } => {
+                    self.parallel.progress = Some((done, total, label));
+                    if done >= total {
+                        self.parallel.running = false;
+                    }
+                }
+                Response::Failed(failure) => {
+                    self.parallel.failure = Some(failure);
+                    self.parallel.running = false;
+                }
+                Response::Cancelled => {
+                    self.parallel.cancelled = true;
+                    self.parallel.running = false;
                 }
                 _ => {}
             },

@@ -281,15 +281,14 @@ impl Gpu {
         });
         lock(&self.inner.scopes).push(Box::pin(scope.pop()));
         {
-            let mut view =
-                buffer
-                    .get_mapped_range_mut(..)
-                    .map_err(|e| match self.inner.ctx.check_lost_now() {
-                        Err(lost) => lost,
-                        Ok(()) => GpuError::Validation(format!(
-                            "writing {label} failed (device lost or out of memory?): {e}"
-                        )),
-                    })?;
+            let mut view = buffer.get_mapped_range_mut(..).map_err(|e| {
+                match self.inner.ctx.check_lost_now() {
+                    Err(lost) => lost,
+                    Ok(()) => GpuError::Validation(format!(
+                        "writing {label} failed (device lost or out of memory?): {e}"
+                    )),
+                }
+            })?;
             if !contents.is_empty() {
                 view.slice(..contents.len()).copy_from_slice(contents);
             }

@@ -44,6 +44,8 @@ export async function run(t) {
     const ppl = Number(await page.locator(card).getAttribute('data-perplexity'));
     const cliPpl = t.expectedPerplexity(model, 1, APPLE);
     t.assert(Math.abs(ppl - cliPpl) <= 5e-3 * cliPpl, `${model}: perplexity ${ppl}, CLI ${cliPpl}`);
+    await page.click(`${card} summary`);
+    await page.waitForSelector(`${card} li.logp`);
     const logps = await page.$$eval(`${card} li.logp`, (lis) => lis.map((li) => Number(li.dataset.logp)));
     const fromBars = Math.exp(-logps.reduce((a, b) => a + b, 0) / logps.length);
     t.assert(logps.length > 0 && Math.abs(fromBars - ppl) <= 1e-3 * ppl, `${model}: ${logps.length} ln p bars give ${fromBars}, shown ${ppl}`);

@@ -17,6 +17,7 @@ pub fn view_title(lang: UiLang, view: View) -> &'static str {
         View::Step => tr(lang, "逐步解码", "Step through"),
         View::Context => tr(lang, "固定 c 与注意力", "Fixed c vs attention"),
         View::Memory => tr(lang, "记忆衰减", "Fading memory"),
+        View::Parallel => tr(lang, "逐步 vs 并行", "Sequential vs parallel"),
         View::Qkv => tr(lang, "Q/K/V", "Q/K/V"),
         View::Flash => tr(lang, "FlashAttention", "FlashAttention"),
         View::Bench => tr(lang, "性能测试", "Benchmarks"),

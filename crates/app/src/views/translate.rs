@@ -102,7 +102,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                                 if running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
                             </div>
                             if let Some(done) = &done {
-                                <crate::components::PerplexityRow tokens={done.target_tokens.clone()} steps={done.steps.clone()} />
+                                <crate::components::PerplexityRow tokens={done.target_tokens.clone()} steps={done.steps.clone()} collapsed=true />
                                 <RunBadge backend={done.backend} millis={done.millis}
                                           measured={done.measured.clone()} fallback={done.fallback.clone()} />
                             } else if running {

@@ -19,6 +19,7 @@ mod fetch;
 mod flash_lab;
 pub mod hosting;
 mod memory;
+mod parallel;
 mod qkv;
 pub mod translate;
 
@@ -172,6 +173,7 @@ async fn handle(hosting: &Rc<RefCell<Hosting>>, reply: Reply, request: Request) 
         Request::Qkv(request) => qkv::run(hosting, &reply, request).await,
         Request::Memory(request) => memory::run(hosting, &reply, request).await,
         Request::FlashLab(request) => flash_lab::run(hosting, &reply, request).await,
+        Request::Parallel(request) => parallel::run(hosting, &reply, request).await,
         Request::Bench { quick } => bench::run(hosting, &reply, quick).await,
         Request::ClearCache => match fetch::clear_cache().await {
             Ok(entries) => {
