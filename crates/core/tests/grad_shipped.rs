@@ -1,7 +1,7 @@
 //! The memory view's two quantities on the shipped en→zh models (`www/models/`), on one long
 //! input (four of the ladder's joined sentences, 20+ words): prints ‖∂c/∂e_j‖ per source token
-//! (normalised to the largest) and ‖∂L/∂h_t‖, and how long each took. Skips a model whose files
-//! are absent (a fresh clone before `export`). The rnn's last token must weigh more in c than its first.
+//! (normalised to the largest) and ‖∂L/∂h_t‖, and how long each took. The models are committed, so
+//! a missing file fails the test. The rnn's last token must weigh more in c than its first.
 //! `cargo test -p seq2seq-core --test grad_shipped -- --nocapture`
 
 use std::path::PathBuf;
@@ -18,18 +18,18 @@ const TEXT: &str = "Tom is reading a book in the garden. \
     My brother likes to play tennis after work. \
     She bought three red apples at the market.";
 
-fn load(id: &str) -> Option<Translator<CpuBackend>> {
+/// A shipped model (committed under www/models: a missing file fails the test, never skips it).
+fn load(id: &str) -> Translator<CpuBackend> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../www/models")
         .join(id);
-    let read = |f: &str| std::fs::read(dir.join(f)).ok();
-    let (config, weights) = (read("config.json")?, read("model.safetensors")?);
-    let (src, tgt) = (read("tokenizer-en.json")?, read("tokenizer-zh.json")?);
+    let read =
+        |f: &str| std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("www/models/{id}/{f}: {e}"));
+    let (config, weights) = (read("config.json"), read("model.safetensors"));
+    let (src, tgt) = (read("tokenizer-en.json"), read("tokenizer-zh.json"));
     let utf8 = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8");
-    Some(
-        Translator::load(&CpuBackend, &utf8(config), &weights, &utf8(src), &utf8(tgt))
-            .expect("a shipped model loads"),
-    )
+    Translator::load(&CpuBackend, &utf8(config), &weights, &utf8(src), &utf8(tgt))
+        .expect("a shipped model loads")
 }
 
 fn bars(v: &[f64]) -> String {
@@ -44,10 +44,7 @@ fn bars(v: &[f64]) -> String {
 fn shipped_models_memory_view() {
     for family in FAMILIES {
         let id = format!("{family}-en-zh");
-        let Some(t) = load(&id) else {
-            println!("{id}: not exported here, skipped");
-            continue;
-        };
+        let t = load(&id);
         let mut src = t.source.encode(TEXT).expect("tokenize").ids;
         src.push(EOS);
         let model = GradModel::from_model(&t.model);
