@@ -62,6 +62,11 @@ export async function run(t) {
   const outlined = await page.locator('article.result[data-model="gru-attn-en-zh"] rect.cell[stroke]').count();
   t.assert(outlined > 0, 'hovering a source token highlights its column');
   await t.screenshot('side-by-side');
+  // ⇄ swaps like a translator: the first model's translation becomes the source, zh→en.
+  await page.click('#swap-direction');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('dir') === 'zh-en');
+  const swapped = await page.locator('#source-text').inputValue();
+  t.assert(swapped === t.expected('gru-attn-en-zh', 1, APPLE), `after ⇄ the box holds ${swapped}`);
 
   // 2. Every family, zh→en, in one page.
   await t.open(query({ backend: t.backend, text: WHO, dir: 'zh-en', models: 'rnn,gru,lstm,gru-attn,transformer' }));

@@ -133,8 +133,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                       width={(cell - 1.0).to_string()} height={(cell - 1.0).to_string()}
                       fill={ACCENT} fill-opacity={format!("{:.3}", v.clamp(0.0, 1.0).powf(0.75).max(0.03))}
                       stroke={highlighted.then_some(HIGHLIGHT)} stroke-width="1.5"
-                      data-row={i.to_string()} data-col={j.to_string()} data-value={v.to_string()}
-                      onmouseenter={set_hover(Some(Hover::Cell(i, j)))} onclick={select(i)} />
+                      data-row={i.to_string()} data-col={j.to_string()} data-value={v.to_string()} />
             });
         }
     }
@@ -206,6 +205,30 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(None))
     };
+    // One listener for every cell (a long translation has 10^4 of them): the cell under the
+    // pointer is read from its data-row / data-col.
+    let cell_at = |e: &MouseEvent| -> Option<(usize, usize)> {
+        let target = e.target_dyn_into::<web_sys::Element>()?;
+        let index = |name: &str| target.get_attribute(name)?.parse::<usize>().ok();
+        Some((index("data-row")?, index("data-col")?))
+    };
+    let onmouseover = {
+        let hover = hover.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some((i, j)) = cell_at(&e) {
+                if *hover != Some(Hover::Cell(i, j)) {
+                    hover.set(Some(Hover::Cell(i, j)));
+                }
+            }
+        })
+    };
+    let onclick = props.on_select_row.clone().map(|cb| {
+        Callback::from(move |e: MouseEvent| {
+            if let Some((i, _)) = cell_at(&e) {
+                cb.emit(i);
+            }
+        })
+    });
     html! {
         <figure class={classes!("heatmap", props.compact.then_some("compact"))}>
             <div class="scroll-x">
@@ -213,7 +236,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                      aria-label={props.title.clone()}
                      width={width.to_string()} height={height.to_string()}
                      viewBox={format!("0 0 {width} {height}")} data-rows={rows.to_string()} data-cols={cols.to_string()}
-                     font-family="system-ui, sans-serif" onmouseleave={onleave}>
+                     font-family="system-ui, sans-serif" onmouseleave={onleave} {onmouseover} {onclick}>
                     { for cells }{ for row_labels }{ for col_labels }{ for current }
                 </svg>
             </div>

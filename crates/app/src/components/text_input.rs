@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::context::use_app;
+use crate::context::{use_app, AppContext};
 use crate::i18n::{tr, tr_owned};
 use crate::route::{Direction, UiLang, MAX_TEXT_CHARS};
 
@@ -58,6 +58,23 @@ pub fn guess_direction(text: &str) -> Direction {
     }
 }
 
+/// The finished translation of the current text by the first model on screen that has one (the
+/// URL's model order), if any: what ⇄ puts in the box.
+fn shown_translation(app: &AppContext) -> Option<String> {
+    let url = app.url();
+    url.models.iter().find_map(|family| {
+        let model_id = family.model_id(url.direction);
+        app.state
+            .translations
+            .iter()
+            .filter(|(request, _)| {
+                request.model_id == model_id && request.text == url.text && request.beam == url.beam
+            })
+            .find_map(|(_, state)| state.done.as_ref().map(|d| d.text.clone()))
+            .filter(|text| check_text(UiLang::Zh, text).is_none())
+    })
+}
+
 #[function_component]
 pub fn TextInput() -> Html {
     let app = use_app();
@@ -106,9 +123,20 @@ pub fn TextInput() -> Html {
         e.prevent_default();
         submit();
     });
+    // ⇄ as every translator does it: the shown translation becomes the new source.
     let swap = {
         let app = app.clone();
-        Callback::from(move |_| app.update_url(false, |u| u.direction = u.direction.flipped()))
+        Callback::from(move |_| {
+            let translated = shown_translation(&app);
+            app.update_url(false, |u| {
+                u.direction = u.direction.flipped();
+                if let Some(text) = translated {
+                    u.text = text;
+                    u.step = 0;
+                    u.token = 0;
+                }
+            })
+        })
     };
     let examples = EXAMPLES.iter().map(|&example| {
         let app = app.clone();

@@ -102,8 +102,8 @@ pub fn Parallel() -> Html {
         <div class="parallel-view">
             <ViewIntro>
                 <p>{ tr(lang,
-                    "文章说：RNN 是一个时序一步一步计算的过程，比较难以并行——h_t 要等 h_{t−1} 算完。自注意力在一次运算里让每个位置看所有位置，所以一层里没有这种先后依赖。",
-                    "The article: an RNN computes step by step and is hard to parallelise — h_t has to wait for h_{t−1}. Self-attention lets every position look at every other in one operation, so a layer has no such chain.") }</p>
+                    "文章说：RNN 是一个时序一步一步计算的过程，比较难以并行——h_t 要等 h_(t−1) 算完。自注意力在一次运算里让每个位置看所有位置，所以一层里没有这种先后依赖。",
+                    "The article: an RNN computes step by step and is hard to parallelise — h_t has to wait for h_(t−1). Self-attention lets every position look at every other in one operation, so a layer has no such chain.") }</p>
                 <p>{ tr(lang,
                     "这里用真实的编码器代码（随机权重，发布的宽度和加倍的宽度）编码 T 个词元：数出必须一个接一个完成的步骤（依赖链长度），并在你的 GPU 和 CPU 上计时。",
                     "Here the real encoder code (random weights, at the shipped widths and doubled) encodes T tokens: we count the steps that must happen one after another (the dependency chain), and time the pass on your GPU and CPU.") }</p>

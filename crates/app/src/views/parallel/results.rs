@@ -154,8 +154,8 @@ pub fn ParallelResults(props: &ParallelResultsProps) -> Html {
             }
             if props.software {
                 <p class="hint small">{ tr(lang,
-                    "你的 GPU 是软件模拟的（在 CPU 上执行着色器）：每次 GPU 调度都有固定开销，又没有真正的并行硬件，所以这里 CPU 往往更快；真实 GPU 上，一次运算处理所有位置的 Transformer 最先受益。",
-                    "Your GPU is emulated in software (shaders run on the CPU): every dispatch has a fixed cost and there is no parallel hardware behind it, so the CPU is usually faster here; on a real GPU the Transformer, which handles all positions in one operation, benefits first.") }</p>
+                    "你的 GPU 是软件模拟的（在 CPU 上执行着色器）：每次 GPU 调度都有固定开销，背后又没有并行硬件，所以这里 CPU 更快并不意外。这些时间只说明这台设备；在有真实 GPU 的浏览器里运行，得到的是那台设备的结果。",
+                    "Your GPU is emulated in software (shaders run on the CPU): every dispatch has a fixed cost and there is no parallel hardware behind it, so the CPU winning here is no surprise. These times describe this device only; run it in a browser with a real GPU to measure that one.") }</p>
             }
             <details class="parallel-table">
                 <summary>{ tr(lang, "全部测量值", "Every measurement") }</summary>
