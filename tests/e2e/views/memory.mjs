@@ -143,9 +143,11 @@ export async function run(t) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   t.assert(overflow <= 1, `the phone layout does not scroll sideways (${overflow} px)`);
   await t.screenshot('phone-dark');
+  await page.locator('article.memory-card[data-family="rnn"]').screenshot({ path: path.join(process.env.E2E_ARTIFACTS, t.mode, 'memory-phone-card-rnn.png') });
   await page.setViewportSize({ width: 640, height: 400 });
   await t.open(`?${q}&embed=1`);
   await settled(t);
   t.assert(await page.locator('.header').count() === 0, 'embed: no page chrome');
   await t.screenshot('embed');
+  await page.screenshot({ path: path.join(process.env.E2E_ARTIFACTS, t.mode, 'memory-embed-640x400.png') });
 }

@@ -200,7 +200,7 @@ pub fn MemoryCard(props: &MemoryCardProps) -> Html {
                                  colour={family_colour(family)}
                                  sensitivity_label={format!("‖∂{c}/∂e_j‖ {}", tr(lang, "（按最大值归一化）", "(÷ max)"))}
                                  hidden_label={format!("‖∂L/∂h_t‖ {}", tr(lang, "（按最大值归一化）", "(÷ max)"))}
-                                 alpha_label={tr(lang, "α（橙色）", "α (orange)")} />
+                                 alpha_label={tr(lang, "α（蓝色细条）", "α (thin blue bars)")} />
                     { findings(lang, r) }
                     <p class="small muted">
                         <RunBadge backend={BackendKind::Cpu} millis={total} />

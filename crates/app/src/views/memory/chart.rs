@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::palette::HIGHLIGHT;
+use crate::components::palette::ACCENT;
 
 #[derive(Properties, PartialEq)]
 pub struct MemoryChartProps {
@@ -62,7 +62,7 @@ fn row(
             let ah = (a.clamp(0.0, 1.0) * h).max(0.5);
             html! {
                 <rect class="memory-alpha" x={format!("{:.1}", x + SLOT * 0.62)} y={format!("{:.1}", y0 + h - ah)}
-                      width={format!("{:.1}", SLOT * 0.28)} height={format!("{ah:.1}")} fill={HIGHLIGHT}>
+                      width={format!("{:.1}", SLOT * 0.28)} height={format!("{ah:.1}")} fill={ACCENT}>
                     <title>{ format!("α {j}: {a:.4}") }</title>
                 </rect>
             }
@@ -104,7 +104,7 @@ pub fn MemoryChart(props: &MemoryChartProps) -> Html {
     });
     let legend_alpha = (!props.attention.is_empty()).then(|| {
         html! {
-            <text class="memory-row-title" x={format!("{:.1}", width - LEFT)} y="10" text-anchor="end" fill={HIGHLIGHT}>
+            <text class="memory-row-title" x={format!("{:.1}", LEFT + 190.0)} y="10" fill={ACCENT}>
                 { props.alpha_label.to_string() }
             </text>
         }
