@@ -1,6 +1,7 @@
 //! One model's two rows of bars over the source tokens, as SVG: ‖∂c/∂e_j‖ (with α beside it
 //! for the attention families) and ‖∂L/∂h_t‖, each normalised to the row's largest value; the
-//! exact values are in each bar's tooltip.
+//! exact values are in each bar's tooltip. A long input shrinks to the card's width (never
+//! grows past its natural size), so the whole curve is seen at once, on a phone too.
 
 use std::rc::Rc;
 
