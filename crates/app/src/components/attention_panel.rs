@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use seq2seq_core::trace::StepTrace;
 
-use crate::components::Heatmap;
+use crate::components::{DeferredFigure, Heatmap};
 use crate::context::use_app;
 use crate::i18n::tr;
 use crate::route::Family;
@@ -57,6 +57,17 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
     let app = use_app();
     let lang = app.lang();
     let url = app.url().clone();
+    let cells = props.target_tokens.len() * props.source_tokens.len();
+    let map_zh = AttrValue::from(format!(
+        "注意力热力图 {} × {}",
+        props.target_tokens.len(),
+        props.source_tokens.len()
+    ));
+    let map_en = AttrValue::from(format!(
+        "attention map {} × {}",
+        props.target_tokens.len(),
+        props.source_tokens.len()
+    ));
     match props.family {
         Family::Rnn | Family::Gru | Family::Lstm => html! {
             <p class="no-attention">{ tr(lang,
@@ -70,9 +81,11 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                     <p class="caption">{ tr(lang,
                         "每一行是一个目标词：解码这一步时，注意力 α 在源句各个词上的分配（每行和为 1）。悬停查看对齐。",
                         "Each row is a target token: how attention α spreads over the source tokens at that step (each row sums to 1). Hover to see the alignment.") }</p>
-                    <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
-                             values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
-                             title={tr(lang, "交叉注意力", "Cross-attention")} />
+                    <DeferredFigure elements={cells} what_zh={map_zh.clone()} what_en={map_en.clone()}>
+                        <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
+                                 values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
+                                 title={tr(lang, "交叉注意力", "Cross-attention")} />
+                    </DeferredFigure>
                 </>
             }
         }
@@ -106,7 +119,6 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
             }));
             // Thumbnails of every head, while they stay cheap to draw (a long sentence would
             // put tens of thousands of cells on the page).
-            let cells = props.target_tokens.len() * props.source_tokens.len();
             let show_overview = cells <= MAX_THUMBNAIL_CELLS;
             let overview = (0..layers).filter(|_| show_overview).flat_map(|l| (0..heads).map(move |h| (l, h))).map(|(l, h)| {
                 let values = transformer_rows(&props.steps, l, Some(h));
@@ -127,9 +139,11 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                         "The decoder's cross-attention over the encoder outputs. Each layer and head learns its own alignment; all heads are shown below.") }</p>
                     <div class="selector">{ for layer_buttons }</div>
                     <div class="selector">{ for head_buttons }</div>
-                    <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
-                             values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
-                             title={tr(lang, "交叉注意力", "Cross-attention")} />
+                    <DeferredFigure elements={cells} what_zh={map_zh.clone()} what_en={map_en.clone()}>
+                        <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
+                                 values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
+                                 title={tr(lang, "交叉注意力", "Cross-attention")} />
+                    </DeferredFigure>
                     if show_overview {
                         <div class="head-grid" aria-label={tr(lang, "全部注意力头", "All heads")}>{ for overview }</div>
                     } else {

@@ -117,8 +117,12 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                         }
                         if let Some(done) = &done {
                             if let Some(tree) = &done.beam_tree {
-                                <BeamTreeView id={format!("beam-{}", family.slug())} tree={tree.clone()}
-                                              vocab={done.target_vocab.clone()} />
+                                <crate::components::DeferredFigure elements={tree.nodes.len() * 3}
+                                        what_zh={format!("beam 搜索树（{} 个节点）", tree.nodes.len())}
+                                        what_en={format!("beam tree ({} nodes)", tree.nodes.len())}>
+                                    <BeamTreeView id={format!("beam-{}", family.slug())} tree={tree.clone()}
+                                                  vocab={done.target_vocab.clone()} />
+                                </crate::components::DeferredFigure>
                             }
                         }
                     </>
