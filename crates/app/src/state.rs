@@ -21,7 +21,7 @@ use crate::route::UrlState;
 
 pub use translation::{TranslationResult, TranslationState};
 
-/// A run of a long GPU job (FlashAttention lab, benchmark).
+/// A run of a long job (FlashAttention lab, sequential vs parallel, benchmark).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LongRun<T> {
     pub job: JobId,
@@ -31,6 +31,31 @@ pub struct LongRun<T> {
     pub failure: Option<Failure>,
     /// Stopped by the reader before the end (what had finished is kept).
     pub cancelled: bool,
+}
+
+impl<T> LongRun<T> {
+    /// Progress (the last one, done = total, ends the run), failure and cancellation, alike for
+    /// every run that streams rows; any other answer is handed back for the caller's rows.
+    fn track(&mut self, response: Response) -> Option<Response> {
+        match response {
+            Response::Progress { done, total, label } => {
+                self.progress = Some((done, total, label));
+                if done >= total {
+                    self.running = false;
+                }
+            }
+            Response::Failed(failure) => {
+                self.failure = Some(failure);
+                self.running = false;
+            }
+            Response::Cancelled => {
+                self.cancelled = true;
+                self.running = false;
+            }
+            other => return Some(other),
+        }
+        None
+    }
 }
 
 /// What a job was for, so its answers find their place.
@@ -270,42 +295,16 @@ impl AppState {
                 };
                 self.memory.insert(request, state);
             }
-            JobKind::FlashLab(_) if self.flash_lab.job == job => match response {
-                Response::FlashLabRow(row) => self.flash_lab.result.push(row),
-                Response::Progress { done, total, label } => {
-                    self.flash_lab.progress = Some((done, total, label));
-                    if done >= total {
-                        self.flash_lab.running = false;
-                    }
+            JobKind::FlashLab(_) if self.flash_lab.job == job => {
+                if let Some(Response::FlashLabRow(row)) = self.flash_lab.track(response) {
+                    self.flash_lab.result.push(row);
                 }
-                Response::Failed(failure) => {
-                    self.flash_lab.failure = Some(failure);
-                    self.flash_lab.running = false;
+            }
+            JobKind::Parallel(_) if self.parallel.job == job => {
+                if let Some(Response::ParallelRow(row)) = self.parallel.track(response) {
+                    self.parallel.result.push(row);
                 }
-                Response::Cancelled => {
-                    self.flash_lab.cancelled = true;
-                    self.flash_lab.running = false;
-                }
-                _ => {}
-            },
-            JobKind::Parallel(_) if self.parallel.job == job => match response {
-                Response::ParallelRow(row) => self.parallel.result.push(row),
-                Response::Progress { done, total, label } => {
-                    self.parallel.progress = Some((done, total, label));
-                    if done >= total {
-                        self.parallel.running = false;
-                    }
-                }
-                Response::Failed(failure) => {
-                    self.parallel.failure = Some(failure);
-                    self.parallel.running = false;
-                }
-                Response::Cancelled => {
-                    self.parallel.cancelled = true;
-                    self.parallel.running = false;
-                }
-                _ => {}
-            },
+            }
             JobKind::Bench if self.bench.job == job => match response {
                 Response::BenchReport(report) => {
                     self.bench.running = false;
