@@ -19,15 +19,11 @@ pub const ACCENT_NEGATIVE: &str = "#dc4632";
 pub const NAIVE: &str = "#e8590c";
 /// A device limit.
 pub const LIMIT: &str = "#c92a2a";
-/// A figure drawn on its own white background (the BLEU chart; PNG exports): the background,
-/// and text on a dark cell (the flash lab's tiles).
+/// The background of a PNG export (an SVG figure has none: it follows the page's theme), and
+/// text on a dark cell (the flash lab's tiles).
 pub const PAPER: &str = "#ffffff";
-/// Text on PAPER: the BLEU chart's axis titles, bucket names and legend.
-pub const INK: &str = "#334155";
-/// Secondary text on PAPER (tick values, counts) and the centre line of a signed bar.
+/// The centre line of a signed bar.
 pub const INK_MUTED: &str = "#64748b";
-/// Grid lines on PAPER.
-pub const RULE: &str = "#cbd5e1";
 /// The current position in a heat strip.
 pub const MARKER: &str = "#111827";
 

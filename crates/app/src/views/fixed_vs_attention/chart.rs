@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::verdict::{self, Verdict};
 use crate::catalog::Catalog;
-use crate::components::palette::{INK, INK_MUTED, PAPER, RULE};
+use crate::components::palette::{GRID, LABEL};
 use crate::components::strip::{dot, ExportButtons};
 use crate::context::use_app;
 use crate::i18n::{family_name, tr, tr_owned};
@@ -95,8 +95,8 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
         let y = y_of(v);
         html! {
             <>
-                <line x1={format!("{ml}")} x2={format!("{:.1}", ml + pw)} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke={RULE} stroke-width="1" />
-                <text x={format!("{:.1}", ml - 6.0)} y={format!("{:.1}", y + 4.0)} text-anchor="end" font-size="11" fill={INK_MUTED}>{ format!("{v:.0}") }</text>
+                <line x1={format!("{ml}")} x2={format!("{:.1}", ml + pw)} y1={format!("{y:.1}")} y2={format!("{y:.1}")} stroke={GRID} stroke-width="1" />
+                <text x={format!("{:.1}", ml - 6.0)} y={format!("{:.1}", y + 4.0)} text-anchor="end" font-size="11" fill={LABEL}>{ format!("{v:.0}") }</text>
             </>
         }
     });
@@ -104,8 +104,8 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
         let x = x_of(k);
         html! {
             <>
-                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 18.0)} text-anchor="middle" font-size="11" fill={INK}>{ bucket_label(name) }</text>
-                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 34.0)} text-anchor="middle" font-size="10" fill={INK_MUTED} class="bucket-count"
+                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 18.0)} text-anchor="middle" font-size="11" fill={LABEL}>{ bucket_label(name) }</text>
+                <text x={format!("{x:.1}")} y={format!("{:.1}", mt + ph + 34.0)} text-anchor="middle" font-size="10" fill={LABEL} class="bucket-count"
                       data-bucket={name.clone()}>{ count_label(*n) }</text>
             </>
         }
@@ -137,7 +137,7 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
             <g class="legend-item" data-family={family.slug()}>
                 <line x1={format!("{x:.1}")} x2={format!("{:.1}", x + 24.0)} y1={format!("{y:.1}")} y2={format!("{y:.1}")}
                       stroke={colour} stroke-width="2.5" stroke-dasharray={family.has_fixed_context().then_some("6 4")} />
-                <text x={format!("{:.1}", x + 30.0)} y={format!("{:.1}", y + 4.0)} font-size="12" fill={INK}>{ family_name(lang, *family) }</text>
+                <text x={format!("{:.1}", x + 30.0)} y={format!("{:.1}", y + 4.0)} font-size="12" fill={LABEL}>{ family_name(lang, *family) }</text>
             </g>
         }
     });
@@ -162,10 +162,9 @@ pub fn BleuChart(props: &BleuChartProps) -> Html {
                 <svg id="bleu-by-length" xmlns="http://www.w3.org/2000/svg" role="img" width={format!("{w}")} height={format!("{h}")}
                      viewBox={format!("0 0 {w} {h}")} font-family="system-ui, sans-serif" data-direction={direction.slug()}
                      aria-label={tr(lang, "各模型按源文长度的 BLEU（数值见下表）", "BLEU by source length for each model (numbers in the table below)")}>
-                    <rect x="0" y="0" width={format!("{w}")} height={format!("{h}")} fill={PAPER} />
                     { for grid }{ for x_labels }
-                    <text x={format!("{:.1}", ml + pw / 2.0)} y={format!("{:.1}", h - 6.0)} text-anchor="middle" font-size="12" fill={INK}>{ axis_title }</text>
-                    <text x="12" y={format!("{:.1}", mt + ph / 2.0)} text-anchor="middle" font-size="12" fill={INK}
+                    <text x={format!("{:.1}", ml + pw / 2.0)} y={format!("{:.1}", h - 6.0)} text-anchor="middle" font-size="12" fill={LABEL}>{ axis_title }</text>
+                    <text x="12" y={format!("{:.1}", mt + ph / 2.0)} text-anchor="middle" font-size="12" fill={LABEL}
                           transform={format!("rotate(-90 12 {:.1})", mt + ph / 2.0)}>{ "BLEU" }</text>
                     { for lines }{ for legend }
                 </svg>
