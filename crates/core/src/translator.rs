@@ -126,14 +126,11 @@ impl<B: Backend> Translator<B> {
         })
     }
 
-    /// Perplexity of `reference` as a translation of `text` under teacher forcing (EOS counted),
-    /// and how many target tokens that was over.
-    pub async fn reference_perplexity(&self, text: &str, reference: &str) -> Result<(f64, usize)> {
+    /// ln p of each token of `reference` as a translation of `text`, then of the closing EOS,
+    /// under teacher forcing (`decoding::perplexity` of them is its perplexity).
+    pub async fn reference_log_probs(&self, text: &str, reference: &str) -> Result<Vec<f32>> {
         let src = self.source.encode(text)?.ids;
         let tgt = self.target.encode(reference)?.ids;
-        let log_probs = self.model.forced_log_probs(&src, &tgt).await?;
-        let ppl = crate::decoding::perplexity(&log_probs)
-            .expect("teacher forcing scores at least the EOS");
-        Ok((ppl, log_probs.len()))
+        self.model.forced_log_probs(&src, &tgt).await
     }
 }

@@ -81,12 +81,17 @@ fn decoded_probabilities_equal_teacher_forcing_of_the_hypothesis() {
 #[test]
 fn a_good_reference_is_less_surprising_than_its_words_shuffled() {
     let t = load("gru-attn-en-zh");
-    let (good, n) =
-        pollster::block_on(t.reference_perplexity("I like to read books.", "我喜欢看书。"))
-            .expect("perplexity");
-    let (shuffled, m) =
-        pollster::block_on(t.reference_perplexity("I like to read books.", "书。看喜欢我"))
-            .expect("perplexity");
+    let scored = |reference: &str| {
+        let log_probs =
+            pollster::block_on(t.reference_log_probs("I like to read books.", reference))
+                .expect("teacher forcing");
+        (
+            perplexity(&log_probs).expect("EOS at least"),
+            log_probs.len(),
+        )
+    };
+    let (good, n) = scored("我喜欢看书。");
+    let (shuffled, m) = scored("书。看喜欢我");
     println!(
         "gru-attn-en-zh: reference {good:.2} over {n} tokens, shuffled {shuffled:.2} over {m}"
     );

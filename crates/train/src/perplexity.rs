@@ -36,9 +36,9 @@ impl PerplexityEntry {
         let (mut nll, mut tokens) = (0f64, 0usize);
         for &i in &chosen {
             let (src, reference) = &pairs[i];
-            let (ppl, n) = pollster::block_on(t.reference_perplexity(src, reference))?;
-            nll += ppl.ln() * n as f64;
-            tokens += n;
+            let log_probs = pollster::block_on(t.reference_log_probs(src, reference))?;
+            nll -= log_probs.iter().map(|&l| f64::from(l)).sum::<f64>();
+            tokens += log_probs.len();
         }
         anyhow::ensure!(tokens > 0, "no test sentences in {}", data.display());
         Ok(PerplexityEntry {

@@ -84,13 +84,16 @@ pub fn PerplexityRow(props: &PerplexityRowProps) -> Html {
             { upto.unwrap_or_default() }
         </span>
     };
-    let figure = html! {
-        <>
-            <ol class="logp-row" aria-label={tr(lang, "每个词元的 ln p", "ln p of each token")}>{ for bars }</ol>
-            <p class="caption">{ tr(lang,
-                "柱越高，模型对这个词越意外（−ln p 越大）。1 表示每个词都十分确定；困惑度衡量模型的把握，不衡量译文对不对。",
-                "The taller the bar, the more the model was surprised by that token (larger −ln p). 1 means certain of every token; perplexity measures the model's confidence, not whether the translation is right.") }</p>
-        </>
+    // Built only where it is shown (a closed `<details>` builds nothing).
+    let figure = || {
+        html! {
+            <>
+                <ol class="logp-row" aria-label={tr(lang, "每个词元的 ln p", "ln p of each token")}>{ for bars }</ol>
+                <p class="caption">{ tr(lang,
+                    "柱越高，模型对这个词越意外（−ln p 越大）。1 表示每个词都十分确定；困惑度衡量模型的把握，不衡量译文对不对。",
+                    "The taller the bar, the more the model was surprised by that token (larger −ln p). 1 means certain of every token; perplexity measures the model's confidence, not whether the translation is right.") }</p>
+            </>
+        }
     };
     let ontoggle = {
         let open = open.clone();
@@ -105,11 +108,11 @@ pub fn PerplexityRow(props: &PerplexityRowProps) -> Html {
             if props.collapsed {
                 <details {ontoggle}>
                     <summary>{ line }</summary>
-                    if *open { { figure } }
+                    if *open { { figure() } }
                 </details>
             } else {
                 <p>{ line }</p>
-                { figure }
+                { figure() }
             }
         </section>
     }

@@ -49,6 +49,7 @@ pub fn Parallel() -> Html {
         .as_ref()
         .is_some_and(|b| b.gpu_unavailable.is_none());
     let probed = app.state.backends.is_some();
+    let run_lengths = lengths(url.parallel_tmax);
     let on_tmax = {
         let app = app.clone();
         Callback::from(move |e: Event| {
@@ -81,14 +82,7 @@ pub fn Parallel() -> Html {
         .progress
         .as_ref()
         .filter(|_| run.running)
-        .map(|(done, total, label)| {
-            html! {
-                <div class="download" role="status" id="parallel-progress">
-                    <progress max={total.to_string()} value={done.to_string()}></progress>
-                    <span class="muted small">{ format!("{done}/{total} · {label}") }</span>
-                </div>
-            }
-        });
+        .map(|progress| html! { <crate::components::RunProgress id="parallel-progress" progress={progress.clone()} /> });
     let state = if run.running {
         "running"
     } else if run.failure.is_some() {
@@ -120,8 +114,8 @@ pub fn Parallel() -> Html {
                         <button class="small" id="parallel-stop" onclick={on_stop}>{ tr(lang, "停止", "Stop") }</button>
                     }
                     <span class="muted small">{ tr_owned(lang,
-                        format!("T = {:?}；{}", lengths(url.parallel_tmax), if gpu { "GPU 与 CPU" } else { "只有 CPU（这个浏览器没有可用的 WebGPU）" }),
-                        format!("T = {:?}; {}", lengths(url.parallel_tmax), if gpu { "GPU and CPU" } else { "CPU only (no usable WebGPU in this browser)" })) }</span>
+                        format!("T = {run_lengths:?}；{}", if gpu { "GPU 与 CPU" } else { "只有 CPU（这个浏览器没有可用的 WebGPU）" }),
+                        format!("T = {run_lengths:?}; {}", if gpu { "GPU and CPU" } else { "CPU only (no usable WebGPU in this browser)" })) }</span>
                 </div>
                 { for progress }
                 if let Some(f) = &run.failure {

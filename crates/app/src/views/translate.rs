@@ -118,8 +118,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                         if let Some(done) = &done {
                             if let Some(tree) = &done.beam_tree {
                                 <crate::components::DeferredFigure elements={tree.nodes.len() * 3}
-                                        what_zh={format!("beam 搜索树（{} 个节点）", tree.nodes.len())}
-                                        what_en={format!("beam tree ({} nodes)", tree.nodes.len())}>
+                                        what_zh="beam 搜索树" what_en="beam tree">
                                     <BeamTreeView id={format!("beam-{}", family.slug())} tree={tree.clone()}
                                                   vocab={done.target_vocab.clone()} />
                                 </crate::components::DeferredFigure>

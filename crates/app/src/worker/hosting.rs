@@ -196,6 +196,16 @@ impl Hosting {
         Ok(files)
     }
 
+    /// What the model is (family, sizes, vocabularies) without building it: for jobs that need
+    /// its architecture only (sequential vs parallel runs random weights of these sizes).
+    pub async fn config(
+        this: &Rc<RefCell<Hosting>>,
+        model_id: &str,
+        reply: &Reply,
+    ) -> Result<TranslatorConfig, Failure> {
+        parse_config(model_id, &*Hosting::files(this, model_id, reply).await?)
+    }
+
     pub async fn cpu_model(
         this: &Rc<RefCell<Hosting>>,
         model_id: &str,
@@ -281,7 +291,8 @@ pub fn facts<B: Backend>(model: &Translator<B>) -> ModelFacts {
 }
 
 /// The model in `files` on backend `b`; config.json is parsed once, here.
-fn load<B: Backend>(b: &B, model_id: &str, files: &ModelFiles) -> Result<Translator<B>, Failure> {
+/// `models/<id>/config.json`, checked to describe `model_id`.
+fn parse_config(model_id: &str, files: &ModelFiles) -> Result<TranslatorConfig, Failure> {
     let config = TranslatorConfig::from_json(&files.config)
         .map_err(|e| model_error(format!("models/{model_id}/config.json: {e}")))?;
     if config.id != model_id {
@@ -290,6 +301,11 @@ fn load<B: Backend>(b: &B, model_id: &str, files: &ModelFiles) -> Result<Transla
             config.id
         )));
     }
+    Ok(config)
+}
+
+fn load<B: Backend>(b: &B, model_id: &str, files: &ModelFiles) -> Result<Translator<B>, Failure> {
+    let config = parse_config(model_id, files)?;
     let parts = || {
         Ok::<_, seq2seq_core::Error>((
             Weights::from_safetensors(&files.weights)?,

@@ -1,5 +1,5 @@
 //! Sequential vs parallel: each requested model's encoder (its shipped widths from its
-//! config.json, and doubled; random weights) over growing T, on the GPU and/or the CPU, with
+//! config.json, and doubled; random weights: the shipped weights are never built) over growing T, on the GPU and/or the CPU, with
 //! `seq2seq_gpu::bench::sequential`; a row per (encoder, T) as soon as it is measured, progress
 //! after each, and a stop between encoders when the page asks.
 
@@ -26,8 +26,8 @@ const SAMPLING: Sampling = Sampling {
 pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: ParallelRequest) {
     let mut configs: Vec<ModelConfig> = Vec::with_capacity(request.model_ids.len());
     for id in &request.model_ids {
-        match Hosting::cpu_model(hosting, id, reply).await {
-            Ok(t) => configs.push(t.config.model.clone()),
+        match Hosting::config(hosting, id, reply).await {
+            Ok(config) => configs.push(config.model),
             Err(failure) => return reply.fail(failure),
         }
     }

@@ -57,14 +57,7 @@ pub fn LabPanel() -> Html {
         .progress
         .as_ref()
         .filter(|_| run.running)
-        .map(|(done, total, label)| {
-            html! {
-                <div class="download" role="status" id="flash-progress">
-                    <progress max={total.to_string()} value={done.to_string()}></progress>
-                    <span class="muted small">{ format!("{done}/{total} · {label}") }</span>
-                </div>
-            }
-        });
+        .map(|progress| html! { <crate::components::RunProgress id="flash-progress" progress={progress.clone()} /> });
     let failure = run.failure.as_ref().map(|f| {
         html! {
             <p class="failure" role="alert" id="flash-failure">

@@ -10,7 +10,7 @@ use super::findings::{chains, crossovers};
 use crate::context::use_app;
 use crate::i18n::{family_name, tr, tr_owned};
 use crate::protocol::{BackendKind, ParallelRow};
-use crate::route::{Family, UiLang};
+use crate::route::Family;
 
 #[derive(Properties, PartialEq)]
 pub struct ParallelResultsProps {
@@ -19,10 +19,11 @@ pub struct ParallelResultsProps {
     pub software: bool,
 }
 
-fn backend_name(lang: UiLang, b: BackendKind) -> &'static str {
+/// The same word in both languages.
+fn backend_name(b: BackendKind) -> &'static str {
     match b {
         BackendKind::Gpu => "GPU",
-        BackendKind::Cpu => tr(lang, "CPU", "CPU"),
+        BackendKind::Cpu => "CPU",
     }
 }
 
@@ -65,14 +66,11 @@ pub fn ParallelResults(props: &ParallelResultsProps) -> Html {
             label: format!(
                 "{} · {}",
                 family.slug(),
-                backend_name(
-                    lang,
-                    if cpu {
-                        BackendKind::Cpu
-                    } else {
-                        BackendKind::Gpu
-                    }
-                )
+                backend_name(if cpu {
+                    BackendKind::Cpu
+                } else {
+                    BackendKind::Gpu
+                })
             ),
             points,
         })
@@ -130,7 +128,7 @@ pub fn ParallelResults(props: &ParallelResultsProps) -> Html {
                 data-doubled={r.row.doubled.to_string()}>
                 <td>{ r.row.family.slug() }</td>
                 <td class="num">{ r.row.width }</td>
-                <td>{ backend_name(lang, r.backend) }</td>
+                <td>{ backend_name(r.backend) }</td>
                 <td class="num">{ r.row.count.tokens }</td>
                 <td class="num">{ r.row.count.dependent_steps }</td>
                 <td class="num">{ r.row.count.operations }</td>
