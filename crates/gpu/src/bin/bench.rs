@@ -1,4 +1,5 @@
-//! `cargo run -p seq2seq-gpu --release --bin bench -- [--quick] [--sequential-only] [--peak-gflops X] [--out FILE]`
+//! `cargo run -p seq2seq-gpu --release --bin bench -- [--quick] [--sequential-only] [--only TABLES]
+//! [--cells H:T:B] [--peak-gflops X] [--out FILE]`
 //!
 //! Runs the benchmark suite of `seq2seq_gpu::bench` on the default adapter, then the
 //! sequential-vs-parallel table (each shipped en→zh encoder, `www/models/<id>/config.json`, and
@@ -24,13 +25,19 @@ mod native {
     use seq2seq_core::sequential::LENGTHS;
     use seq2seq_core::translator::TranslatorConfig;
     use seq2seq_gpu::bench::sequential::{sweep, Sampling, SequentialRow};
-    use seq2seq_gpu::bench::{sequential_markdown, Bench, BenchConfig};
+    use seq2seq_gpu::bench::{sequential_markdown, Bench, BenchConfig, Report, Step};
     use seq2seq_gpu::{Gpu, GpuBackend, GpuContext};
 
     /// The shipped en→zh model of `family`'s architecture (vocabularies included).
     fn shipped_config(family: Family) -> Result<ModelConfig> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../www/models")
+        // From the repository root when run there (a copied binary on another machine), else
+        // from the source tree this binary was built in.
+        let root = if std::path::Path::new("www/models").is_dir() {
+            std::path::PathBuf::from("www/models")
+        } else {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/models")
+        };
+        let path = root
             .join(family.model_id("en-zh"))
             .join("config.json");
         let json = std::fs::read_to_string(&path)
@@ -85,6 +92,18 @@ mod native {
         Ok((on_gpu, on_cpu))
     }
 
+    /// The table a `--only` name picks.
+    fn step_named(name: &str) -> Result<Step> {
+        Ok(match name {
+            "matmul" => Step::Matmul,
+            "linear" => Step::Linear,
+            "attention" => Step::Attention,
+            "causal" => Step::CausalAttention,
+            "cells" => Step::Cells,
+            other => bail!("--only {other}: expected matmul, linear, attention, causal or cells"),
+        })
+    }
+
     pub fn main() -> Result<()> {
         let mut args = std::env::args().skip(1);
         let mut config = BenchConfig::full();
@@ -92,6 +111,8 @@ mod native {
         let mut out = None;
         let mut peak = None;
         let mut sequential_only = false;
+        let mut only: Option<Vec<Step>> = None;
+        let mut cells = None;
         while let Some(a) = args.next() {
             match a.as_str() {
                 "--quick" => quick = true,
@@ -104,8 +125,28 @@ mod native {
                 }
                 "--out" => out = Some(args.next().context("--out needs a file")?),
                 "--sequential-only" => sequential_only = true,
+                "--only" => {
+                    let names = args.next().context("--only needs table names")?;
+                    only = Some(names.split(',').map(step_named).collect::<Result<_>>()?);
+                }
+                "--cells" => {
+                    // H:T:B, one recurrent-cell shape (a short run on a borrowed GPU).
+                    let spec = args.next().context("--cells needs H:T:B")?;
+                    let dims: Vec<usize> = spec
+                        .split(':')
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()
+                        .with_context(|| format!("--cells {spec}: expected H:T:B"))?;
+                    let [h, t, b] = dims[..] else {
+                        bail!("--cells {spec}: expected H:T:B");
+                    };
+                    cells = Some((h, t, b));
+                }
                 "-h" | "--help" => {
-                    println!("bench [--quick] [--sequential-only] [--peak-gflops X] [--out FILE]");
+                    println!(
+                        "bench [--quick] [--sequential-only] [--only matmul,linear,attention,causal,cells] \
+                         [--cells H:T:B] [--peak-gflops X] [--out FILE]"
+                    );
                     return Ok(());
                 }
                 other => bail!("unknown argument {other}"),
@@ -115,35 +156,48 @@ mod native {
             config = BenchConfig::quick();
         }
         config.peak_gflops = peak;
+        if let Some((h, t, b)) = cells {
+            (config.cell_hidden, config.cell_steps, config.cell_batch) = (vec![h], vec![t], vec![b]);
+        }
         let ctx = pollster::block_on(GpuContext::new()).context("creating the GPU context")?;
         eprintln!("device: {}", ctx.describe());
         let start = std::time::Instant::now();
-        let flags = format!(
-            "{}{}",
-            if quick { " --quick" } else { "" },
-            if sequential_only {
-                " --sequential-only"
-            } else {
-                ""
-            }
-        );
+        let flags: String = std::env::args().skip(1).map(|a| format!(" {a}")).collect();
         let mut md = format!(
-            "Command: `cargo run -p seq2seq-gpu --release --bin bench --{flags}`\n\nDevice: {}\n\n",
-            ctx.describe()
+            "Command: `cargo run -p seq2seq-gpu --release --bin bench --{flags}`\n\n"
         );
         let mut failures = 0;
-        if !sequential_only {
-            let report = pollster::block_on(Bench::new(Gpu::new(ctx.clone()), config).run())
-                .context("running the benchmarks")?;
+        if sequential_only {
+            md += &format!("Device: {}\n\n", ctx.describe());
+        } else {
+            // Table by table, each printed as it finishes: a run cut short keeps what it measured.
+            let mut bench = Bench::new(Gpu::new(ctx.clone()), config);
+            let bench_start = std::time::Instant::now();
+            let mut tables = Vec::new();
+            for &step in only.as_deref().unwrap_or(&Step::ALL) {
+                let table = pollster::block_on(bench.table(step))
+                    .with_context(|| format!("running the {} benchmarks", step.label()))?;
+                eprintln!("{}", table.to_markdown());
+                tables.push(table);
+            }
+            let report = Report {
+                device: ctx.describe(),
+                timer: bench.timer(),
+                tables,
+                failures: bench.failures().to_vec(),
+                cpu_only: false,
+                stopped: false,
+                millis: bench_start.elapsed().as_secs_f64() * 1e3,
+            };
             md += &report.to_markdown();
             failures = report.failures.len();
         }
-        let (on_gpu, on_cpu) = sequential(&ctx, quick)?;
-        md += &format!(
-            "\n{}\nTotal run time: {:.0} s\n",
-            sequential_markdown(&on_gpu, &on_cpu),
-            start.elapsed().as_secs_f64()
-        );
+        // `--only` names GPU tables alone; otherwise the sequential-vs-parallel table follows.
+        if only.is_none() {
+            let (on_gpu, on_cpu) = sequential(&ctx, quick)?;
+            md += &format!("\n{}", sequential_markdown(&on_gpu, &on_cpu));
+        }
+        md += &format!("\nTotal run time: {:.0} s\n", start.elapsed().as_secs_f64());
         println!("{md}");
         if let Some(path) = out {
             std::fs::write(&path, &md).with_context(|| format!("writing {path}"))?;
