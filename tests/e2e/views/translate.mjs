@@ -253,15 +253,20 @@ export async function run(t) {
     const badge = page.locator('article.result .badge');
     t.assert(await badge.getAttribute('data-backend') === 'cpu', 'after the loss the CPU finished the translation');
     const why = await badge.getAttribute('title');
-    // The page is in Chinese: the reason is too (the driver's own words stay in brackets).
-    t.assert(/^已改用 CPU：翻译途中 GPU 丢失（/.test(why), `the badge says in Chinese that the GPU was lost during the translation: ${why}`);
+    // The page is in Chinese: the reason is wholly Chinese too (the driver's English words go to the
+    // English text and the console only; GPU/CPU are the only Latin words left).
+    const latinWords = (s) => s.replace(/WebGPU|GPU|CPU/g, '').match(/[A-Za-z]{2,}/g) ?? [];
+    t.assert(/^已改用 CPU：翻译时 GPU 设备丢失（/.test(why), `the badge says in Chinese that the GPU was lost during the translation: ${why}`);
+    t.assert(latinWords(why).length === 0, `no English in the Chinese reason: ${latinWords(why)}`);
     const notices = await page.locator('.notice').allInnerTexts();
-    t.assert(notices.some((n) => /翻译途中 GPU 丢失|lost during the translation/.test(n)), `a notice says so: ${notices}`);
+    const lostNotice = notices.find((n) => /翻译时 GPU 设备丢失/.test(n));
+    t.assert(lostNotice, `a notice says so: ${notices}`);
+    t.assert(latinWords(lostNotice ?? '').length === 0, `no English in the Chinese notice: ${lostNotice}`);
     t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, LONG), 'the CPU restart equals the CLI');
     await page.click('.lang-toggle');
     await page.waitForFunction(() => /^fell back/.test(document.querySelector('article.result .badge')?.title), null, { timeout: 5000 }).catch(() => {});
     const whyEn = await badge.getAttribute('title');
-    t.assert(/^fell back to the CPU: the GPU was lost during the translation \(/.test(whyEn), `in English too: ${whyEn}`);
+    t.assert(/^fell back to the CPU: the GPU device was lost during the translation \(/.test(whyEn), `in English too: ${whyEn}`);
     t.log(`GPU lost after ${lostMidRun.streamed} streamed token(s); badge: ${why} / ${whyEn}`);
 
     // 11. An adapter below a limit the kernels need (WebGPU compatibility mode: 128 threads per

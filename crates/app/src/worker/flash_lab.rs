@@ -44,7 +44,11 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: FlashLa
         if lost {
             Hosting::gpu_failed(
                 hosting,
-                Bilingual::new(format!("GPU 已丢失（{e}）"), e.to_string()),
+                Hosting::gpu_failure_reason(
+                    true,
+                    Bilingual::new("FlashAttention 实验", "the FlashAttention lab"),
+                    &e.to_string(),
+                ),
             );
         }
         reply.fail(Failure {

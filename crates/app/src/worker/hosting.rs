@@ -78,10 +78,13 @@ impl Hosting {
                     "浏览器有 WebGPU，但没有提供 GPU 适配器（可能被禁用或驱动不受支持）",
                     "the browser has WebGPU but offers no GPU adapter (disabled, or an unsupported driver)",
                 ),
-                e => Bilingual::new(
-                    format!("这里的 WebGPU 无法使用（{e}）"),
-                    format!("WebGPU is not usable here ({e})"),
-                ),
+                e => {
+                    web_sys::console::warn_1(&format!("WebGPU is not usable here: {e}").into());
+                    Bilingual::new(
+                        "这里的 WebGPU 无法使用（浏览器的原文见控制台）",
+                        format!("WebGPU is not usable here ({e})"),
+                    )
+                }
             })
         } else {
             Err(Bilingual::new(
@@ -113,6 +116,21 @@ impl Hosting {
     }
 
     /// Give up on the GPU for the rest of this worker's life (it failed or was lost).
+    /// Why the GPU can no longer be used, wholly in each language: the driver's own words (English)
+    /// go into the English text and the console, not into the Chinese one.
+    pub fn gpu_failure_reason(lost: bool, while_doing: Bilingual, detail: &str) -> Bilingual {
+        web_sys::console::warn_1(&format!("GPU failure ({}): {detail}", while_doing.en).into());
+        let (zh, en) = if lost {
+            ("GPU 设备丢失（驱动重置或设备被移除；驱动的原文见浏览器控制台）", "the GPU device was lost")
+        } else {
+            ("GPU 出错（驱动的原文见浏览器控制台）", "the GPU failed")
+        };
+        Bilingual::new(
+            format!("{}时 {zh}", while_doing.zh),
+            format!("{en} during {} ({detail})", while_doing.en),
+        )
+    }
+
     pub fn gpu_failed(this: &Rc<RefCell<Hosting>>, why: Bilingual) {
         let mut hosting = this.borrow_mut();
         hosting.gpu = GpuSlot::Unavailable(why);

@@ -61,7 +61,11 @@ pub async fn run(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: Paralle
                 if e.backend_kind() == Some(seq2seq_core::BackendErrorKind::DeviceLost) {
                     Hosting::gpu_failed(
                         hosting,
-                        Bilingual::new(format!("GPU 已丢失（{e}）"), e.to_string()),
+                        Hosting::gpu_failure_reason(
+                            true,
+                            Bilingual::new("串行与并行测速", "the sequential-vs-parallel run"),
+                            &e.to_string(),
+                        ),
                     );
                 }
                 return reply.fail(Failure {

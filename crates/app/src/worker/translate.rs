@@ -269,18 +269,12 @@ async fn run_gpu(
         Err(e) => {
             // The kind was decided where the failure happened (a failed read-back waits
             // there for the device-lost news), so it is read here once.
-            let why = match &e {
-                Error::Backend(lost) if lost.kind == BackendErrorKind::DeviceLost => {
-                    Bilingual::new(
-                        format!("翻译途中 GPU 丢失（{lost}）"),
-                        format!("the GPU was lost during the translation ({lost})"),
-                    )
-                }
-                _ => Bilingual::new(
-                    format!("翻译途中 GPU 出错（{e}）"),
-                    format!("the GPU failed during the translation ({e})"),
-                ),
-            };
+            let lost = matches!(&e, Error::Backend(b) if b.kind == BackendErrorKind::DeviceLost);
+            let why = Hosting::gpu_failure_reason(
+                lost,
+                Bilingual::new("翻译", "the translation"),
+                &e.to_string(),
+            );
             let notice = Bilingual::new(
                 format!("已改用 CPU 重新计算：{}", why.zh),
                 format!("The CPU took over: {}", why.en),
