@@ -10,12 +10,18 @@ use std::thread::JoinHandle;
 use anyhow::{anyhow, bail, Context, Result};
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use self::accept_nudge::AcceptNudge;
+
+mod accept_nudge;
+
 const THREADS: usize = 4;
 
 /// A running server; dropping it stops it.
 pub struct StaticServer {
     server: Arc<Server>,
     threads: Vec<JoinHandle<()>>,
+    /// Unsticks connections tiny_http left queued (see `accept_nudge`).
+    _nudge: AcceptNudge,
     /// The page's URL, ending with the served prefix (`http://127.0.0.1:PORT/playground/`).
     pub url: String,
 }
@@ -72,11 +78,11 @@ impl StaticServer {
         }
         let server = Server::http((host, port))
             .map_err(|err| anyhow!("cannot listen on {host}:{port}: {err}"))?;
-        let port = server
+        let addr = server
             .server_addr()
             .to_ip()
-            .map(|addr| addr.port())
             .context("the server has no IP address")?;
+        let port = addr.port();
         let shown_host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
         let url = format!("http://{shown_host}:{port}{prefix}");
         let server = Arc::new(server);
@@ -106,6 +112,7 @@ impl StaticServer {
         Ok(Self {
             server,
             threads,
+            _nudge: AcceptNudge::start(addr),
             url,
         })
     }

@@ -12,14 +12,19 @@ pub struct ViewIntroProps {
     pub children: Html,
 }
 
-/// The iframe snippet for the current state (absolute URL of this page, `embed=1`).
+/// The iframe snippet for the current state (absolute URL of this page, `embed=1`). It carries
+/// `allow="webgpu"`: the gpuweb design notes (design/AdapterIdentifiers.md, "Iframe controls")
+/// propose a `webgpu` permissions-policy feature with the default allowlist `'self'`, which would
+/// leave a cross-origin frame without an adapter; Chromium 148 does not know the feature yet
+/// (frames get an adapter either way), so the attribute is harmless today and needed if it ships.
 pub fn embed_snippet(page_url: &str, query_href: &str, title: &str) -> String {
     let base = page_url.split(['?', '#']).next().unwrap_or(page_url);
     let base = base.strip_suffix("index.html").unwrap_or(base);
     let query = query_href.trim_start_matches("./");
     format!(
         "<iframe src=\"{base}{query}\" title=\"{title}\" width=\"640\" height=\"400\" \
-         style=\"border:0;max-width:100%\" loading=\"lazy\" sandbox=\"allow-scripts\"></iframe>"
+         style=\"border:0;max-width:100%\" loading=\"lazy\" sandbox=\"allow-scripts\" \
+         allow=\"webgpu\"></iframe>"
     )
 }
 
@@ -82,5 +87,6 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("sandbox=\"allow-scripts\""));
+        assert!(s.contains("allow=\"webgpu\""), "{s}");
     }
 }

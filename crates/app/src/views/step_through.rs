@@ -65,19 +65,32 @@ pub fn StepThrough() -> Html {
                     { tr(lang, "翻译中…已解码 ", "Translating… decoded ") }{ state.steps.len() }{ tr(lang, " 步", " steps") }
                 </p>
             },
-            Some(done) => html! {
+            Some(done) => {
+                let encoder = html! { <EncoderPanel {family} done={done.clone()} {step} /> };
+                let alpha = html! { <AlphaPanel {family} done={done.clone()} {step} on_select={select_step.clone()} /> };
+                let per_step = if family == Family::Transformer {
+                    html! { <TransformerStepPanel {family} done={done.clone()} {step} /> }
+                } else {
+                    html! {
+                        <>
+                            <GatesPanel {family} done={done.clone()} {step} />
+                            <ContextPanel {family} done={done.clone()} {step} />
+                        </>
+                    }
+                };
+                // The article's order reads encoder first; an embedded frame opens on what the
+                // scrubber drives (α, then the gates), so the figure shows without scrolling.
+                let panels = if url.embed {
+                    html! { <>{ alpha }{ per_step }{ encoder }</> }
+                } else {
+                    html! { <>{ encoder }{ per_step }{ alpha }</> }
+                };
+                html! {
                 <>
                     <Scrubber done={done.clone()} {step} on_select={select_step.clone()}
                               model_id={model_id.clone()} direction={url.direction} />
                     <div class="step-grid">
-                        <EncoderPanel {family} done={done.clone()} {step} />
-                        if family == Family::Transformer {
-                            <TransformerStepPanel {family} done={done.clone()} {step} />
-                        } else {
-                            <GatesPanel {family} done={done.clone()} {step} />
-                            <ContextPanel {family} done={done.clone()} {step} />
-                        }
-                        <AlphaPanel {family} done={done.clone()} {step} on_select={select_step.clone()} />
+                        { panels }
                         <TopKPanel {family} done={done.clone()} {step} />
                     </div>
                     <section class="card step-panel" id="perplexity-panel">
@@ -85,7 +98,8 @@ pub fn StepThrough() -> Html {
                         <crate::components::PerplexityRow tokens={done.target_tokens.clone()} steps={done.steps.clone()} selected={Some(step)} />
                     </section>
                 </>
-            },
+                }
+            }
         },
     };
 
