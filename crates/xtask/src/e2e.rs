@@ -1,6 +1,8 @@
 //! Browser tests: headless Chromium (Debian's, driven by playwright-core) loads the built page and
 //! runs every view's checks (tests/e2e/views/*.mjs, through tests/e2e/run.mjs), once with WebGPU
-//! (SwiftShader) and once without it (CPU fallback).
+//! (SwiftShader) and once without it (CPU fallback, plus the accessibility checks,
+//! tests/e2e/a11y.mjs); then Debian's Firefox ESR (puppeteer-core over WebDriver BiDi) runs the
+//! Translate and Step through views on the CPU. `E2E_BROWSERS=chromium` or `=firefox` narrows.
 //!
 //! The translations the page must show come from the translate CLI (`seq2seq-train translate`,
 //! the same seq2seq-core code, natively) for every case in tests/e2e/cases.json and each model's
@@ -166,11 +168,63 @@ pub fn prepare() -> Result<Fixture> {
     })
 }
 
-/// One browser run: `mode` is "webgpu" (SwiftShader adapter expected) or "cpu" (no adapter).
-pub fn run_mode(fixture: &Fixture, mode: &str) -> Result<()> {
+/// One run of the suite: a browser (run.mjs's `E2E_BROWSER`) with or without WebGPU (`E2E_MODE`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BrowserRun {
+    pub browser: &'static str,
+    pub mode: &'static str,
+    pub title: &'static str,
+}
+
+/// Every run, in order. Firefox ESR has no WebGPU on Linux: the CPU path only, and run.mjs
+/// limits it to the views that claim it (FIREFOX_VIEWS).
+pub const BROWSER_RUNS: [BrowserRun; 3] = [
+    BrowserRun {
+        browser: "chromium",
+        mode: "webgpu",
+        title: "browser test (Chromium, WebGPU: --enable-unsafe-webgpu)",
+    },
+    BrowserRun {
+        browser: "chromium",
+        mode: "cpu",
+        title: "browser test (Chromium, CPU fallback: no WebGPU; axe + keyboard)",
+    },
+    BrowserRun {
+        browser: "firefox",
+        mode: "cpu",
+        title: "browser test (Firefox ESR, CPU: translate, step)",
+    },
+];
+
+/// The runs `E2E_BROWSERS` (comma-separated: chromium, firefox) selects; all when unset.
+pub fn selected_runs() -> Result<Vec<BrowserRun>> {
+    let wanted = std::env::var("E2E_BROWSERS").unwrap_or_default();
+    select_runs(&wanted)
+}
+
+fn select_runs(wanted: &str) -> Result<Vec<BrowserRun>> {
+    let names: Vec<&str> = wanted
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(unknown) = names
+        .iter()
+        .find(|name| !BROWSER_RUNS.iter().any(|run| run.browser == **name))
+    {
+        bail!("E2E_BROWSERS names {unknown:?}: the browsers are chromium and firefox");
+    }
+    Ok(BROWSER_RUNS
+        .into_iter()
+        .filter(|run| names.is_empty() || names.contains(&run.browser))
+        .collect())
+}
+
+/// One browser run against the fixture's server.
+pub fn run_browser(fixture: &Fixture, run: BrowserRun) -> Result<()> {
     run_runner(
         &fixture.server.url,
-        mode,
+        run,
         &fixture.expected,
         &fixture.artifacts,
     )
@@ -179,17 +233,20 @@ pub fn run_mode(fixture: &Fixture, mode: &str) -> Result<()> {
 /// Run tests/e2e/run.mjs against `url` (E2E_VIEWS in the environment narrows the views).
 pub fn run_runner(
     url: &str,
-    mode: &str,
+    run: BrowserRun,
     expected: &std::path::Path,
     artifacts: &std::path::Path,
 ) -> Result<()> {
+    let mode = run.mode;
     let mut command = cmd("node", &[RUNNER]);
     command
         .env("E2E_URL", url)
         .env("E2E_MODE", mode)
+        .env("E2E_BROWSER", run.browser)
         .env("E2E_EXPECTED", expected)
         .env("E2E_ARTIFACTS", artifacts)
-        .env("CHROMIUM", crate::setup::chromium_path());
+        .env("CHROMIUM", crate::setup::chromium_path())
+        .env("FIREFOX", crate::setup::firefox_path());
     // The same dist/ behind a broken host, and with a GPU below the kernels' limits (only the
     // fixture's server has them).
     if let Some(origin) = url
@@ -207,18 +264,39 @@ pub fn run_runner(
     }
     util::run(&mut command).with_context(|| {
         format!(
-            "browser test ({mode}) failed; see the log above and {}",
+            "browser test ({} {mode}) failed; see the log above and {}",
+            run.browser,
             artifacts.display()
         )
     })
 }
 
-/// `cargo xtask e2e`: both browser runs against the existing dist/.
+/// `cargo xtask e2e`: the browser runs against the existing dist/, each timed.
 pub fn run() -> Result<()> {
+    let runs = selected_runs()?;
     let fixture = prepare()?;
-    for mode in ["webgpu", "cpu"] {
-        util::banner(&format!("browser test ({mode})"));
-        run_mode(&fixture, mode)?;
+    let mut times = Vec::new();
+    for run in runs {
+        util::banner(run.title);
+        let (result, elapsed) = util::timed(|| run_browser(&fixture, run));
+        times.push(format!("  {:>8}  {}", util::seconds(elapsed), run.title));
+        result?;
     }
+    println!("\nbrowser runs:\n{}", times.join("\n"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e2e_browsers_narrows_the_runs() {
+        assert_eq!(select_runs("").unwrap().len(), 3);
+        let firefox = select_runs("firefox").unwrap();
+        assert_eq!(firefox.len(), 1);
+        assert_eq!((firefox[0].browser, firefox[0].mode), ("firefox", "cpu"));
+        assert_eq!(select_runs(" chromium ,").unwrap().len(), 2);
+        assert!(select_runs("safari").is_err());
+    }
 }

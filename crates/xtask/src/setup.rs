@@ -2,8 +2,9 @@
 //!
 //! The verified recipe (see ../shared/GUIDE.md): the wasm32 target; trunk 0.21.14; wasm-bindgen-cli
 //! at exactly Cargo.lock's `wasm-bindgen` version (installed without `--locked`); the npm packages
-//! of package-lock.json (playwright-core, binaryen 132 for wasm-opt); Debian's chromium,
-//! mesa-vulkan-drivers, libvulkan1 (and a CJK font for readable screenshots); cargo-deny and,
+//! of package-lock.json (playwright-core, puppeteer-core for Firefox, axe-core, binaryen 132 for
+//! wasm-opt); Debian's chromium, firefox-esr, mesa-vulkan-drivers, libvulkan1 (and a CJK font for
+//! readable screenshots); cargo-deny and,
 //! where GitHub is reachable, the RustSec advisory database it checks against.
 
 use std::path::Path;
@@ -18,10 +19,11 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CARGO_DENY_VERSION: &str = "0.20.2";
 pub const WASM_OPT_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Chromium for the browser tests, lavapipe (Vulkan on the CPU) for GPU tests without a GPU, and
-/// a small CJK font so screenshots show the Chinese text instead of empty boxes.
-const APT_PACKAGES: [&str; 4] = [
+/// Chromium and Firefox ESR for the browser tests, lavapipe (Vulkan on the CPU) for GPU tests
+/// without a GPU, and a small CJK font so screenshots show the Chinese text instead of empty boxes.
+const APT_PACKAGES: [&str; 5] = [
     "chromium",
+    "firefox-esr",
     "mesa-vulkan-drivers",
     "libvulkan1",
     "fonts-wqy-microhei",
@@ -30,6 +32,12 @@ const APT_PACKAGES: [&str; 4] = [
 /// The browser the tests drive: `$CHROMIUM`, else Debian's.
 pub fn chromium_path() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// The Firefox the tests drive: `$FIREFOX`, else Debian's ESR (puppeteer-core over WebDriver
+/// BiDi, which the stock build speaks; Playwright's Firefox would need Mozilla's patched build).
+pub fn firefox_path() -> String {
+    std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".to_owned())
 }
 
 pub fn run() -> Result<()> {
@@ -139,7 +147,7 @@ fn apt_install(packages: &[&str]) -> Result<()> {
 
 fn apt_packages() -> Result<()> {
     if probe("dpkg-query", &["--version"]).is_none() {
-        // Not Debian: we cannot install, but the tests only need a Chromium binary.
+        // Not Debian: we cannot install, but the tests only need the two browsers' binaries.
         let chromium = chromium_path();
         if !Path::new(&chromium).exists() {
             bail!(
@@ -147,8 +155,15 @@ fn apt_packages() -> Result<()> {
                  CHROMIUM=/path/to/chromium (mesa Vulkan drivers are needed for GPU tests without a GPU)"
             );
         }
+        let firefox = firefox_path();
+        if !Path::new(&firefox).exists() {
+            bail!(
+                "not a Debian system and no Firefox at {firefox}: install Firefox (ESR 140 is \
+                 tested) and set FIREFOX=/path/to/firefox"
+            );
+        }
         ok(&format!(
-            "chromium at {chromium} (not Debian: Vulkan drivers not checked)"
+            "chromium at {chromium}, firefox at {firefox} (not Debian: Vulkan drivers not checked)"
         ));
         return Ok(());
     }

@@ -137,16 +137,14 @@ pub fn run(skip: &[String]) -> Result<()> {
         )?;
     }
     if on("e2e") {
+        let runs = crate::e2e::selected_runs()?;
         let fixture = stages.run(
             "browser test: expectations + static server",
             crate::e2e::prepare,
         )?;
-        stages.run("browser test (WebGPU: --enable-unsafe-webgpu)", || {
-            crate::e2e::run_mode(&fixture, "webgpu")
-        })?;
-        stages.run("browser test (CPU fallback: no WebGPU)", || {
-            crate::e2e::run_mode(&fixture, "cpu")
-        })?;
+        for run in runs {
+            stages.run(run.title, || crate::e2e::run_browser(&fixture, run))?;
+        }
     }
     if on("subpath") {
         stages.run(

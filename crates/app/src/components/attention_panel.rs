@@ -84,7 +84,8 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                     <DeferredFigure elements={cells} what_zh={map_zh.clone()} what_en={map_en.clone()}>
                         <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
                                  values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
-                                 title={tr(lang, "交叉注意力", "Cross-attention")} />
+                                 title={tr(lang, "交叉注意力热图：行是译文的词，列是源句的词，颜色越深表示注意力 α 越大（每行和为 1）",
+                                     "Cross-attention heatmap: rows are the translation's tokens, columns the source's; the darker, the larger the attention α (each row sums to 1)")} />
                     </DeferredFigure>
                 </>
             }
@@ -127,7 +128,9 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                     <button class={classes!("head-thumb", selected.then_some("selected"))} onclick={pick(l, Some(h))}
                             title={format!("{} {} · {} {}", tr(lang, "层", "layer"), l + 1, tr(lang, "头", "head"), h + 1)}>
                         <Heatmap id={format!("{}-l{l}h{h}", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
-                                 values={Rc::new(values)} compact=true cell={6.0} />
+                                 values={Rc::new(values)} compact=true cell={6.0}
+                                 title={format!("{} {} · {} {}: {}", tr(lang, "层", "layer"), l + 1, tr(lang, "头", "head"), h + 1,
+                                     tr(lang, "交叉注意力热图，行是译文的词，列是源句的词", "cross-attention heatmap, rows are the translation's tokens, columns the source's"))} />
                         <span class="small muted">{ format!("L{} H{}", l + 1, h + 1) }</span>
                     </button>
                 }
@@ -142,7 +145,8 @@ pub fn AttentionPanel(props: &AttentionPanelProps) -> Html {
                     <DeferredFigure elements={cells} what_zh={map_zh.clone()} what_en={map_en.clone()}>
                         <Heatmap id={format!("{}-attention", props.id)} rows={props.target_tokens.clone()} cols={props.source_tokens.clone()}
                                  values={Rc::new(values)} current_row={props.current_row} on_select_row={props.on_select_row.clone()}
-                                 title={tr(lang, "交叉注意力", "Cross-attention")} />
+                                 title={tr(lang, "交叉注意力热图：行是译文的词，列是源句的词，颜色越深表示注意力 α 越大（每行和为 1）",
+                                     "Cross-attention heatmap: rows are the translation's tokens, columns the source's; the darker, the larger the attention α (each row sums to 1)")} />
                     </DeferredFigure>
                     if show_overview {
                         <div class="head-grid" aria-label={tr(lang, "全部注意力头", "All heads")}>{ for overview }</div>

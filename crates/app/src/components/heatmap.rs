@@ -231,7 +231,8 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     });
     html! {
         <figure class={classes!("heatmap", props.compact.then_some("compact"))}>
-            <div class="scroll-x">
+            <div class="scroll-x" tabindex={(!props.compact).then_some("0")} role={(!props.compact).then_some("region")}
+                 aria-label={(!props.compact).then(|| props.title.clone())}>
                 <svg id={id} class="heatmap-svg" xmlns="http://www.w3.org/2000/svg" role="img"
                      aria-label={props.title.clone()}
                      width={width.to_string()} height={height.to_string()}
