@@ -177,8 +177,13 @@ async function checkEmbedExample(t) {
   const shown = (await translate.locator('article.result .translation').first().innerText()).trim();
   t.assert(shown === t.expected(model, 1, text), `sandboxed frame shows ${shown}, CLI says ${t.expected(model, 1, text)}`);
   t.assert(await translate.locator('.header').count() === 0, 'embedded frames have no page chrome');
+  for (let i = 0; i < slugs.length; i += 1) {
+    // Each frame as the reader sees it (a full-page shot leaves scrolled-past frames blank).
+    await frames.nth(i).scrollIntoViewIfNeeded();
+    const file = await t.screenshot(`example-frame-${i}-${slugs[i]}`);
+    await frames.nth(i).screenshot({ path: file });
+  }
   t.log(`embed example: ${slugs.length} frames (${slugs.join(', ')}) show their figures without scrolling; translate frame (${model}): ${shown}`);
-  await t.screenshot('embed-example');
 }
 
 /** "Copy embed code" writes a snippet that is sandboxed and delegates WebGPU. */

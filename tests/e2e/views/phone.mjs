@@ -84,15 +84,22 @@ async function checkStickyScrubber(t) {
       `${when}: the scrubber is on screen (top ${box.y.toFixed(0)} px, ${box.height.toFixed(0)} px tall, at most half the screen)`);
     return box;
   };
+  // Scroll as a reader does, until a panel's top meets the scrubber's bottom (or the page ends).
+  const scrollTo = (panel) => page.evaluate((selector) => {
+    const scrubberBottom = document.querySelector('.scrubber-card').getBoundingClientRect().bottom;
+    window.scrollBy(0, document.querySelector(selector).getBoundingClientRect().top - scrubberBottom - 8);
+  }, panel);
+  await scrubber.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   for (const panel of ['#gates-panel', '#alpha-panel', '#topk-panel']) {
-    await page.locator(panel).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await scrollTo(panel);
     const box = await within(`scrolled to ${panel}`);
     const panelBox = await page.locator(panel).boundingBox();
-    t.assert(panelBox.y < HEIGHT && panelBox.y + panelBox.height > box.y + box.height,
-      `${panel} shows below the scrubber (panel ${panelBox.y.toFixed(0)}–${(panelBox.y + panelBox.height).toFixed(0)} px)`);
+    t.assert(await page.evaluate(() => window.scrollY) > 300, `scrolled down to ${panel}`);
+    t.assert(panelBox.y >= box.y + box.height - 1 && panelBox.y < HEIGHT - 60,
+      `${panel} shows below the scrubber (panel top ${panelBox.y.toFixed(0)} px, scrubber bottom ${(box.y + box.height).toFixed(0)} px)`);
   }
   // The scrubber drives what scrolled under it: step on, and the α panel follows.
-  await page.locator('#alpha-panel').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await scrollTo('#alpha-panel');
   const before = await page.locator('#step-label').getAttribute('data-step');
   await page.locator('#step-next').click();
   await page.waitForFunction((old) => document.querySelector('#step-label')?.dataset.step !== old, before);
