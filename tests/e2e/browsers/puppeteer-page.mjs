@@ -64,16 +64,16 @@ export class Locator {
 
   /** Runs `fn(element, arg)` in the page on the one element this locator matches. */
   async #onElement(fn, arg, { visible = false } = {}) {
-    const one = (matches, fnSource, arg, visible) => {
+    // null while no (visible) element matches yet, {strict: n} for n > 1, else {value}.
+    const source = `(matches, arg, visible) => {
       if (matches.length === 0) return null;
       if (matches.length > 1) return { strict: matches.length };
       const el = matches[0];
       if (visible && (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden')) return null;
-      return { value: FN(el, arg) };
-    };
-    const source = one.toString().replace('FN(', `(${fn})(`);
+      return { value: (${fn})(el, arg) };
+    }`;
     const outcome = await poll(
-      () => this.#page.evaluate(this.#expression(source, null, arg, visible)).catch(retryOnNavigation),
+      () => this.#page.evaluate(this.#expression(source, arg, visible)).catch(retryOnNavigation),
       TIMEOUT_MS, `${this} to match an element${visible ? ' that is visible' : ''}`);
     if (outcome.strict) throw new Error(`strict mode violation: ${this} matches ${outcome.strict} elements`);
     return outcome.value;
