@@ -6,7 +6,7 @@
 mod common;
 
 use common::{block_on, gpu};
-use seq2seq_gpu::bench::{Bench, BenchConfig, CpuOnly, Pick, Step, Table};
+use seq2seq_gpu::bench::{Bench, BenchConfig, CpuOnly, Lang, Pick, Step, Table};
 
 fn tiny() -> BenchConfig {
     BenchConfig {
@@ -38,9 +38,14 @@ fn every_table_runs_matches_the_cpu_and_renders() {
         ["matmul", "linear", "attention", "attention", "cells"]
     );
     for t in &report.tables {
-        assert!(!t.is_empty(), "{}", t.title());
-        for row in t.cells() {
-            assert_eq!(row.len(), t.columns().len(), "{}", t.title());
+        assert!(!t.is_empty(), "{}", t.title(Lang::En));
+        for row in t.cells(Lang::En) {
+            assert_eq!(
+                row.len(),
+                t.columns(Lang::En).len(),
+                "{}",
+                t.title(Lang::En)
+            );
             assert!(
                 row.iter().all(|c| !c.strong || c.text.contains("CPU")),
                 "{row:?}"
@@ -58,7 +63,7 @@ fn every_table_runs_matches_the_cpu_and_renders() {
     let picks: Vec<Pick> = report
         .tables
         .iter()
-        .flat_map(|t| t.highlights())
+        .flat_map(|t| t.highlights(Lang::En))
         .map(|h| h.pick)
         .collect();
     assert_eq!(
@@ -73,7 +78,7 @@ fn every_table_runs_matches_the_cpu_and_renders() {
     );
     let md = report.to_markdown();
     for t in &report.tables {
-        assert!(md.contains(&format!("### {}\n", t.title())), "{md}");
+        assert!(md.contains(&format!("### {}\n", t.title(Lang::En))), "{md}");
     }
     assert!(md.contains("| lstm | 8 | 3 | 2 |"), "{md}");
     assert!(
@@ -97,8 +102,8 @@ fn the_cpu_only_suite_fills_three_tables_shape_by_shape() {
     let kinds: Vec<&str> = suite.tables().iter().map(Table::kind).collect();
     assert_eq!(kinds, ["matmul", "attention", "cells"]);
     for t in suite.tables() {
-        for row in t.cells() {
-            assert_eq!(row.len(), t.columns().len());
+        for row in t.cells(Lang::En) {
+            assert_eq!(row.len(), t.columns(Lang::En).len());
         }
     }
 }

@@ -2,9 +2,14 @@
 //! (tiled vs naive matmul, flash vs naive attention, GPU vs CPU), with the device named, the
 //! ratios the project reports picked out, and an honest word when the GPU is emulated in
 //! software. Never starts by itself: the reader presses "run". Without WebGPU the same
-//! operations are timed on the CPU (WebAssembly) instead, and the page says so.
+//! operations are timed on the CPU (WebAssembly) instead, and the page says so. How long a run
+//! takes is measured, not promised: the progress line extrapolates from the finished items, and
+//! the last run's total on this device is shown beside the buttons.
 
+mod clock;
 mod device;
+mod last_run;
+mod progress;
 mod results;
 
 use wasm_bindgen::prelude::*;
@@ -16,10 +21,11 @@ use seq2seq_gpu::measure::now_ms;
 use crate::components::ViewIntro;
 use crate::context::use_app;
 use crate::export::save_text;
-use crate::i18n::{tr, tr_owned};
+use crate::i18n::tr;
 use crate::protocol::Request;
 
 use device::DeviceNote;
+use progress::BenchProgress;
 use results::Results;
 
 #[function_component]
@@ -28,7 +34,6 @@ pub fn Benchmarks() -> Html {
     let lang = app.lang();
     let bench = app.state.bench.clone();
     let backends = app.state.backends.clone();
-    let started = use_state(|| None::<f64>);
     let tick = use_state(|| 0u32);
 
     // While running: re-render every 250 ms for the elapsed-time counter.
@@ -57,11 +62,23 @@ pub fn Benchmarks() -> Html {
         });
     }
 
+    // A full run that finished: remember its total time on this device (for the size set the
+    // clock says was started here).
+    {
+        let result = bench.result.clone();
+        use_effect_with(result, |result| {
+            if let (Some(report), Some(clock)) = (result, clock::current()) {
+                if !report.stopped {
+                    last_run::save(clock.quick, report.cpu_only, report.millis);
+                }
+            }
+        });
+    }
+
     let run = |quick: bool| {
         let app = app.clone();
-        let started = started.clone();
         Callback::from(move |_| {
-            started.set(Some(now_ms()));
+            clock::start(quick, now_ms());
             app.request(Request::Bench { quick });
         })
     };
@@ -76,19 +93,15 @@ pub fn Benchmarks() -> Html {
 
     let device = html! { <DeviceNote backends={backends.clone()} {lang} /> };
 
-    let progress = if bench.running {
-        let elapsed = started.map_or(0.0, |s| (now_ms() - s) / 1000.0);
-        let (done, total, label) = bench.progress.clone().unwrap_or((0, 1, String::new()));
-        html! {
-            <div class="bench-progress" role="status" aria-live="polite">
-                <progress max={total.to_string()} value={done.to_string()}></progress>
-                <span>{ tr_owned(lang,
-                    format!("运行中：{} ({}/{}) · 已用 {elapsed:.1} 秒", label, (done + 1).min(total), total),
-                    format!("Running: {} ({}/{}) · {elapsed:.1} s elapsed", label, (done + 1).min(total), total)) }</span>
-            </div>
-        }
-    } else {
-        html! {}
+    let has_gpu = backends.as_ref().is_some_and(|b| b.gpu_adapter.is_some());
+    let progress = bench.running.then(|| {
+        html! { <BenchProgress {lang} progress={bench.progress.clone()} gpu={has_gpu} now_ms={now_ms()} /> }
+    });
+    let last = |quick: bool| {
+        last_run::load(quick, !has_gpu).map(|ms| {
+            let id = if quick { "bench-last" } else { "bench-last-larger" };
+            html! { <span class="muted small" {id} data-ms={format!("{ms:.0}")}>{ last_run::text(lang, ms) }</span> }
+        })
     };
 
     let failure = bench.failure.as_ref().map(|f| {
@@ -121,7 +134,6 @@ pub fn Benchmarks() -> Html {
         html! { <Results {report} {lang} on_save={save} /> }
     });
 
-    let has_gpu = backends.as_ref().is_some_and(|b| b.gpu_adapter.is_some());
     html! {
         <div class="bench-view" data-state={if bench.running { "running" } else if bench.failure.is_some() { "failed" } else if bench.cancelled { "stopped" } else if bench.result.is_some() { "done" } else { "idle" }}>
             <ViewIntro>
@@ -133,16 +145,18 @@ pub fn Benchmarks() -> Html {
                 { device }
                 <div class="row">
                     <button class="primary" id="bench-run" onclick={run(true)} disabled={bench.running || backends.is_none()}>
-                        { if has_gpu { tr(lang, "运行性能测试（约 1 分钟）", "Run the benchmark (about a minute)") } else { tr(lang, "在 CPU 上运行", "Run on the CPU") } }
+                        { if has_gpu { tr(lang, "运行性能测试", "Run the benchmark") } else { tr(lang, "在 CPU 上运行", "Run on the CPU") } }
                     </button>
+                    { for last(true) }
                     <button class="small" id="bench-run-larger" onclick={run(false)} disabled={bench.running || backends.is_none()}>
-                        { tr(lang, "更大的尺寸（软件适配器上需数分钟）", "Larger sizes (minutes on a software adapter)") }
+                        { tr(lang, "更大的尺寸", "Larger sizes") }
                     </button>
+                    { for last(false) }
                     if bench.running {
                         <button class="small" id="bench-stop" onclick={stop}>{ tr(lang, "停止（当前这项测完后）", "Stop (after the current measurement)") }</button>
                     }
                 </div>
-                { progress }
+                { for progress }
                 { for failure }
                 { for stopped }
             </section>

@@ -1,10 +1,12 @@
 //! The kernel benchmark suite of seq2seq-gpu (`Bench`; `quick: true` = `BenchConfig::browser()`,
 //! the smallest set, else `BenchConfig::quick()`, a larger one) in this browser: tiled vs naive
 //! matmul, flash vs naive attention, GPU vs CPU. The tables run one at a time (`Step::ALL`), with
-//! a `Progress` message before each, so the page can say which one is running.
+//! a `Progress` message before each, so the page can say which one is running and estimate the
+//! time left (`RunPlan::gpu`: the same items).
 //!
 //! Without WebGPU the same CPU operations (seq2seq-core, this wasm build, one thread) are timed at
-//! the same shapes (`CpuOnly`, one shape at a time), so the reader still sees numbers, and the
+//! the same shapes (`CpuOnly`, one shape at a time, a `Progress` for each: `RunPlan::cpu_only`),
+//! so the reader still sees numbers, and the
 //! report says that they are CPU-only. Either run can be stopped: what finished is sent
 //! (`stopped: true`), then `Cancelled`.
 
@@ -80,18 +82,16 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
         cpu_only: true,
         ..Report::default()
     };
-    let mut table = None;
-    for shape in suite.shapes() {
+    let shapes = suite.shapes();
+    let total = shapes.len();
+    for (i, shape) in shapes.into_iter().enumerate() {
         if reply.stop_requested().await {
             return stopped(reply, report(suite), start);
         }
-        if table != Some(shape.table()) {
-            table = Some(shape.table());
-            progress(reply, shape.table(), CpuOnly::TABLES, shape.label());
-        }
+        progress(reply, i, total, shape.label());
         suite.run(shape);
     }
-    progress(reply, CpuOnly::TABLES, CpuOnly::TABLES, "done");
+    progress(reply, total, total, "done");
     finish(reply, report(suite), start);
 }
 

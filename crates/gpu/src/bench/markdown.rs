@@ -1,7 +1,9 @@
 //! A [`Report`] as Markdown: what the `bench` binary prints, BENCHMARKS.md holds and the page's
-//! "Download the Markdown report" saves. `**x**` marks a strong cell.
+//! "Download the Markdown report" saves. `**x**` marks a strong cell. Always English: the page's
+//! download sits beside BENCHMARKS.md, and the tables read the same in both.
 
 use super::display::Cell;
+use super::lang::Lang;
 use super::sequential::SequentialRow;
 use super::table::{Report, Table};
 
@@ -15,12 +17,13 @@ fn cell(c: &Cell) -> String {
 
 impl Table {
     pub fn to_markdown(&self) -> String {
-        let columns = self.columns();
-        let mut s = format!("### {}\n\n{}\n\n", self.title(), self.note());
+        let lang = Lang::En;
+        let columns = self.columns(lang);
+        let mut s = format!("### {}\n\n{}\n\n", self.title(lang), self.note(lang));
         let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
         s += &format!("| {} |\n", names.join(" | "));
         s += &format!("|{}\n", "---|".repeat(columns.len()));
-        for row in self.cells() {
+        for row in self.cells(lang) {
             let row: Vec<String> = row.iter().map(cell).collect();
             s += &format!("| {} |\n", row.join(" | "));
         }

@@ -15,24 +15,35 @@
 //! | `matmul.rs`, `attention.rs`, `cells.rs` | one GPU table each (cells: rnn, gru, lstm by `CellKind`) |
 //! | `sequential.rs` | encoders of every family over T = 8 … 1024 on any backend: time beside dependent steps (`?view=parallel`) |
 //! | `cpu_only.rs` | [`CpuOnly`]: the same operations on the CPU alone (a browser without WebGPU) |
+//! | `plan.rs` | [`RunPlan`]: a run's progress items with their estimated work, for the time left |
 //! | `table.rs` | the typed rows, [`Table`], [`Report`] |
-//! | `display.rs`, `markdown.rs` | a table as cells of text and picked ratios; Markdown |
+//! | `lang.rs`, `headings.rs`, `display.rs`, `layer_label.rs` | a table as text in Chinese or English ([`Lang`]): title, note and columns; cells and picked ratios; the Linear layers' labels |
+//! | `markdown.rs` | Markdown (English) |
 
 mod attention;
 mod cells;
 mod config;
 mod cpu_only;
 mod display;
+mod headings;
+mod lang;
+mod layer_label;
 mod markdown;
 mod matmul;
+mod plan;
 pub mod sequential;
 mod table;
+#[cfg(test)]
+mod text_tests;
 mod timing;
 
 pub use config::BenchConfig;
 pub use cpu_only::{CpuOnly, CpuShape};
-pub use display::{Cell, Column, Highlight, Pick};
+pub use display::{Cell, Highlight, Pick};
+pub use headings::Column;
+pub use lang::Lang;
 pub use markdown::sequential_markdown;
+pub use plan::{PlanItem, RunPlan};
 pub use table::*;
 pub use timing::{data, time_cpu, Timing};
 
@@ -70,6 +81,18 @@ impl Step {
             Step::CausalAttention => "attention (causal)",
             Step::Cells => "recurrent cells",
         }
+    }
+
+    /// (Chinese, English) names for a progress line; English is [`Step::label`].
+    pub fn names(self) -> (&'static str, &'static str) {
+        let zh = match self {
+            Step::Matmul => "矩阵乘法",
+            Step::Linear => "线性层",
+            Step::Attention => "注意力",
+            Step::CausalAttention => "因果注意力",
+            Step::Cells => "循环单元",
+        };
+        (zh, self.label())
     }
 }
 
