@@ -1,10 +1,13 @@
 //! `translate`: sentences on stdin (one per line, Simplified or Traditional Chinese, or English),
-//! translations on stdout, through seq2seq-core: the code the browser runs.
+//! translations on stdout, through seq2seq-core: the code the browser runs. A line the page
+//! refuses (the other language, emoji or punctuation only: `tokenizer::check_input`) is refused
+//! here too, with the reason on stderr and an empty line on stdout.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
+use seq2seq_core::tokenizer::check_input;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -30,6 +33,11 @@ pub fn run(args: &Args) -> Result<()> {
     for line in stdin.lock().lines() {
         let line = line?;
         if line.trim().is_empty() {
+            writeln!(out)?;
+            continue;
+        }
+        if let Some(problem) = check_input(t.source.language(), &line) {
+            eprintln!("cannot translate {line:?}: {problem}");
             writeln!(out)?;
             continue;
         }

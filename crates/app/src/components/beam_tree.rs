@@ -57,11 +57,7 @@ pub fn BeamTreeView(props: &BeamTreeProps) -> Html {
     });
     let labels = nodes.iter().enumerate().map(|(i, node)| {
         let (x, y) = pos(i);
-        let piece = props
-            .vocab
-            .get(node.token as usize)
-            .cloned()
-            .unwrap_or_else(|| format!("#{}", node.token));
+        let piece = node_label(nodes, &props.vocab, i);
         let text = if node.finished { format!("{piece} ■") } else { piece };
         html! {
             <g class={classes!("beam-node", node.best.then_some("best"))} data-best={node.best.to_string()}>
@@ -95,4 +91,24 @@ pub fn BeamTreeView(props: &BeamTreeProps) -> Html {
             </div>
         </figure>
     }
+}
+
+/// Node `i`'s piece as a reader sees it: labelled along its path from the root, so a byte
+/// token shows the character its run spells and a continuing piece shows as "·ed".
+fn node_label(nodes: &[seq2seq_core::trace::BeamNode], vocab: &[String], i: usize) -> String {
+    let mut path = Vec::new();
+    let mut at = Some(i);
+    while let Some(n) = at.and_then(|n| nodes.get(n)) {
+        path.push(
+            vocab
+                .get(n.token as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("<{}>", n.token)),
+        );
+        at = n.parent;
+    }
+    path.reverse();
+    seq2seq_core::tokenizer::figure_labels(&path)
+        .pop()
+        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use seq2seq_core::tokenizer::figure_labels;
 use yew::prelude::*;
 
 use super::palette::{ACCENT, HIGHLIGHT, LABEL};
@@ -77,28 +78,18 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     let hover = use_state(|| None::<Hover>);
     let cell = props.cell;
     let (rows, cols) = (props.rows.len(), props.cols.len());
+    // Tokens as a reader sees them: a continuing piece as "·ed", byte runs as their character.
+    let (row_names, col_names) = (figure_labels(&props.rows), figure_labels(&props.cols));
     let font = if props.compact { 0.0 } else { 12.0 };
     let left = if props.compact {
         0.0
     } else {
-        props
-            .rows
-            .iter()
-            .map(|r| label_width(r))
-            .fold(2.0, f64::max)
-            * 7.0
-            + 10.0
+        row_names.iter().map(|r| label_width(r)).fold(2.0, f64::max) * 7.0 + 10.0
     };
     let top = if props.compact {
         0.0
     } else {
-        props
-            .cols
-            .iter()
-            .map(|c| label_width(c))
-            .fold(2.0, f64::max)
-            * 6.0
-            + 14.0
+        col_names.iter().map(|c| label_width(c)).fold(2.0, f64::max) * 6.0 + 14.0
     };
     let width = left + cols as f64 * cell + 2.0;
     let height = top + rows as f64 * cell + 2.0;
@@ -138,7 +129,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         }
     }
     let row_labels = (!props.compact).then(|| {
-        props.rows.iter().enumerate().map(|(i, label)| {
+        row_names.iter().enumerate().map(|(i, label)| {
             let w = weight_for_label(*hover, Some(i), None);
             let active = hover.and_then(Hover::row) == Some(i) || props.current_row == Some(i);
             html! {
@@ -152,7 +143,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
         }).collect::<Html>()
     });
     let col_labels = (!props.compact).then(|| {
-        props.cols.iter().enumerate().map(|(j, label)| {
+        col_names.iter().enumerate().map(|(j, label)| {
             let w = weight_for_label(*hover, None, Some(j));
             let active = hover.and_then(Hover::col) == Some(j);
             let x = left + (j as f64 + 0.5) * cell + 4.0;
@@ -185,8 +176,8 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
                 .unwrap_or(0.0);
             format!(
                 "{} → {}: {value:.3}",
-                props.rows.get(i).map_or("", |s| s.as_str()),
-                props.cols.get(j).map_or("", |s| s.as_str())
+                row_names.get(i).map_or("", |s| s.as_str()),
+                col_names.get(j).map_or("", |s| s.as_str())
             )
         }
         _ => String::new(),

@@ -31,5 +31,5 @@ pub use model_picker::ModelPicker;
 pub use notices::Notices;
 pub use perplexity::PerplexityRow;
 pub use run_progress::RunProgress;
-pub use text_input::{check_text, guess_direction, TextInput, EXAMPLES};
+pub use text_input::{check_text, guess_direction, source_language, TextInput};
 pub use view_intro::ViewIntro;

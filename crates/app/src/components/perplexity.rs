@@ -39,8 +39,9 @@ pub fn PerplexityRow(props: &PerplexityRowProps) -> Html {
     let Some(ppl) = perplexity(&log_probs) else {
         return html! {};
     };
+    let labels = seq2seq_core::tokenizer::figure_labels(&props.tokens);
     let bars = log_probs.iter().enumerate().map(|(i, &lp)| {
-        let piece = props.tokens.get(i).cloned().unwrap_or_default();
+        let piece = labels.get(i).cloned().unwrap_or_default();
         let surprise = -lp;
         let height = (surprise / FULL_BAR_NATS).clamp(0.0, 1.0) * BAR_HEIGHT;
         let title = format!(

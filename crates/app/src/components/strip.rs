@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use seq2seq_core::tokenizer::figure_labels;
 use yew::prelude::*;
 
 use super::palette::{HIGHLIGHT, INK_MUTED, LABEL, MARKER};
@@ -119,14 +120,10 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
     let row_h = props.row_h;
     let width_units = props.rows.iter().map(Vec::len).max().unwrap_or(0);
     let has_labels = !props.labels.is_empty();
+    // Tokens as a reader sees them: a continuing piece as "·ed", byte runs as their character.
+    let labels = figure_labels(&props.labels);
     let left = if has_labels {
-        props
-            .labels
-            .iter()
-            .map(|l| label_width(l))
-            .fold(2.0, f64::max)
-            * 7.0
-            + 10.0
+        labels.iter().map(|l| label_width(l)).fold(2.0, f64::max) * 7.0 + 10.0
     } else {
         0.0
     };
@@ -164,7 +161,7 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
             html! {
                 <text x={(left - 6.0).to_string()} y={format!("{:.1}", y + row_h / 2.0 + 4.0)} text-anchor="end"
                       font-size="12" fill={if active { HIGHLIGHT } else { LABEL }}
-                      font-weight={active.then_some("bold")}>{ props.labels.get(i).cloned().unwrap_or_default() }</text>
+                      font-weight={active.then_some("bold")}>{ labels.get(i).cloned().unwrap_or_default() }</text>
             }
         });
         let note = props.notes.as_ref().and_then(|n| n.get(i)).map(|note| html! {

@@ -1,60 +1,107 @@
 //! The sentence box: the article's example sentences one click away, the direction switch,
-//! a character counter with the limit, and a clear message instead of a silent cut.
+//! a character counter with the limit, and a clear message instead of a silent cut or a
+//! confident translation of text the models cannot read (the other language, emoji or
+//! punctuation only), with a one-click switch of direction where that is the cause.
 //! The draft stays in the box whatever happens; only a valid text goes into the URL state.
 
+use seq2seq_core::tokenizer::{check_input, InputProblem, Language, ScriptCounts};
 use yew::prelude::*;
 
 use crate::context::{use_app, AppContext};
 use crate::i18n::{tr, tr_owned};
 use crate::route::{Direction, UiLang, MAX_TEXT_CHARS};
 
-/// The article's example sentences (and a few more of the same kind).
-pub const EXAMPLES: [&str; 9] = [
-    "I like eating apple",
-    "The Apple is a great company",
-    "A magazine is stuck in the gun.",
-    "The cat sat on the mat",
-    "我是谁",
-    "我喜欢吃苹果",
-    "Tom didn't know what to say, so he said nothing at all.",
-    "他昨天晚上在图书馆学习了三个小时。",
-    "我們喜歡蘋果",
-];
+/// The article's example sentences (and a few more of the same kind): `data/article-examples.txt`,
+/// the file `seq2seq-train prepare` holds out of the training data (one per line, `#` comments).
+pub fn examples() -> impl Iterator<Item = &'static str> {
+    include_str!("../../../../data/article-examples.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
 
-/// Why a text cannot be translated, in the reader's language; None when it can.
-pub fn check_text(lang: UiLang, text: &str) -> Option<String> {
+/// Why a text cannot be translated from the direction's source language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    Empty,
+    /// The text's length in characters.
+    TooLong(usize),
+    /// Not in the source language, or no words (core's `tokenizer::check_input`).
+    Script(InputProblem),
+}
+
+/// The language a direction reads.
+pub fn source_language(direction: Direction) -> Language {
+    match direction {
+        Direction::EnZh => Language::En,
+        Direction::ZhEn => Language::Zh,
+    }
+}
+
+/// Why `text` cannot be translated in `direction`; None when it can.
+pub fn text_problem(direction: Direction, text: &str) -> Option<TextProblem> {
     let chars = text.chars().count();
     if text.trim().is_empty() {
-        return Some(
-            tr(
-                lang,
-                "请输入要翻译的句子。",
-                "Type a sentence to translate.",
-            )
-            .to_owned(),
-        );
+        Some(TextProblem::Empty)
+    } else if chars > MAX_TEXT_CHARS {
+        Some(TextProblem::TooLong(chars))
+    } else {
+        check_input(source_language(direction), text).map(TextProblem::Script)
     }
-    if chars > MAX_TEXT_CHARS {
-        return Some(tr_owned(
+}
+
+/// The language's name in the reader's language.
+fn language_name(lang: UiLang, language: Language) -> &'static str {
+    match language {
+        Language::En => tr(lang, "英文", "English"),
+        Language::Zh => tr(lang, "中文", "Chinese"),
+    }
+}
+
+/// Why a text cannot be translated in `direction`, in the reader's language; None when it can.
+pub fn check_text(lang: UiLang, direction: Direction, text: &str) -> Option<String> {
+    let source = language_name(lang, source_language(direction));
+    Some(match text_problem(direction, text)? {
+        TextProblem::Empty => tr(lang, "请输入要翻译的句子。", "Type a sentence to translate.").to_owned(),
+        TextProblem::TooLong(chars) => tr_owned(
             lang,
             format!("句子太长：{chars} 个字符，最多 {MAX_TEXT_CHARS} 个。这些模型在短句上训练，请分句输入。"),
             format!("Too long: {chars} characters, at most {MAX_TEXT_CHARS}. These models were trained on short sentences; try one sentence at a time."),
-        ));
-    }
-    None
+        ),
+        TextProblem::Script(InputProblem::OtherLanguage(found)) => {
+            let found = language_name(lang, found);
+            tr_owned(
+                lang,
+                format!("这段文字是{found}，但这些模型只读{source}：照样翻译只会得到无意义的句子。"),
+                format!("This text is {found}, but these models read only {source}: translating it would give nonsense."),
+            )
+        }
+        TextProblem::Script(InputProblem::UnknownScript) => tr(
+            lang,
+            "这些模型只读中文和英文，这段文字两者都不是。",
+            "These models read only English and Chinese; this text is neither.",
+        )
+        .to_owned(),
+        TextProblem::Script(InputProblem::EmojiOnly) => tr(
+            lang,
+            "只有表情符号或符号，没有可翻译的词。请输入一句话（句中带表情符号没问题）。",
+            "Only emoji or symbols: there are no words to translate. Type a sentence (emoji inside one are fine).",
+        )
+        .to_owned(),
+        TextProblem::Script(InputProblem::PunctuationOnly) => tr(
+            lang,
+            "只有标点，没有可翻译的词。请输入一句话。",
+            "Only punctuation: there are no words to translate. Type a sentence.",
+        )
+        .to_owned(),
+    })
 }
 
-/// Chinese characters in the text → translate from Chinese.
+/// Chinese characters outnumbering Latin words → translate from Chinese (core's rule).
 pub fn guess_direction(text: &str) -> Direction {
-    let han = text
-        .chars()
-        .filter(|c| matches!(*c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF))
-        .count();
-    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if han > 0 && han * 4 >= latin {
-        Direction::ZhEn
-    } else {
-        Direction::EnZh
+    match ScriptCounts::of(text).dominant() {
+        Some(Language::Zh) => Direction::ZhEn,
+        _ => Direction::EnZh,
     }
 }
 
@@ -71,7 +118,7 @@ fn shown_translation(app: &AppContext) -> Option<String> {
                 request.model_id == model_id && request.text == url.text && request.beam == url.beam
             })
             .find_map(|(_, state)| state.done.as_ref().map(|d| d.text.clone()))
-            .filter(|text| check_text(UiLang::Zh, text).is_none())
+            .filter(|text| text_problem(url.direction.flipped(), text).is_none())
     })
 }
 
@@ -86,13 +133,19 @@ pub fn TextInput() -> Html {
         let draft = draft.clone();
         use_effect_with(url.text.clone(), move |text| draft.set(text.clone()));
     }
-    let problem = check_text(lang, &draft);
+    let problem = check_text(lang, url.direction, &draft);
+    // The text is in the other language: one click translates it from that language.
+    let found_language = match text_problem(url.direction, &draft) {
+        Some(TextProblem::Script(InputProblem::OtherLanguage(found))) => Some(found),
+        _ => None,
+    };
     let submit = {
         let app = app.clone();
         let draft = draft.clone();
+        let direction = url.direction;
         move || {
             let text = (*draft).clone();
-            if check_text(UiLang::Zh, &text).is_none() {
+            if text_problem(direction, &text).is_none() {
                 app.update_url(false, |u| {
                     u.text = text;
                     u.step = 0;
@@ -138,7 +191,26 @@ pub fn TextInput() -> Html {
             })
         })
     };
-    let examples = EXAMPLES.iter().map(|&example| {
+    let switch = found_language.map(|found| {
+        let app = app.clone();
+        let draft = draft.clone();
+        let onclick = Callback::from(move |_| {
+            let text = (*draft).clone();
+            app.update_url(false, |u| {
+                u.direction = u.direction.flipped();
+                u.text = text;
+                u.step = 0;
+                u.token = 0;
+            })
+        });
+        let found = language_name(lang, found);
+        html! {
+            <button type="button" class="switch-direction" id="switch-direction" {onclick}>
+                { tr_owned(lang, format!("改为从{found}翻译 ⇄"), format!("Translate from {found} instead ⇄")) }
+            </button>
+        }
+    });
+    let examples = examples().map(|example| {
         let app = app.clone();
         let onclick = Callback::from(move |_| {
             app.update_url(false, |u| {
@@ -155,11 +227,6 @@ pub fn TextInput() -> Html {
         Direction::ZhEn => (tr(lang, "中文", "Chinese"), tr(lang, "英文", "English")),
     };
     let chars = draft.chars().count();
-    let mismatch = (guess_direction(&draft) != url.direction && problem.is_none()).then(|| {
-        html! { <p class="hint">{ tr(lang,
-            "提示：这段文字看起来不是所选源语言，可以点击 ⇄ 切换方向（也可以照样翻译，看看模型会怎样）。",
-            "Hint: this text does not look like the chosen source language; ⇄ switches direction (or translate anyway and see what the model does).") }</p> }
-    });
     html! {
         <form class="text-input" onsubmit={on_submit}>
             <div class="direction">
@@ -177,8 +244,8 @@ pub fn TextInput() -> Html {
                 if let Some(problem) = problem.clone() {
                     <span class="input-error" role="alert" id="input-error">{ problem }</span>
                 }
+                { for switch }
             </div>
-            { for mismatch }
             <div class="examples" aria-label={tr(lang, "例句", "Examples")}>{ for examples }</div>
         </form>
     }

@@ -27,7 +27,7 @@ pub use card::MemoryCard;
 /// A fixed-context model has one c for every step: its question does not name one, so moving
 /// the step keeps its answer.
 pub fn memory_request(url: &UrlState, family: Family) -> Option<MemoryRequest> {
-    check_text(url.lang, &url.text)
+    check_text(url.lang, url.direction, &url.text)
         .is_none()
         .then(|| MemoryRequest {
             model_id: family.model_id(url.direction),

@@ -199,13 +199,15 @@ pub fn QkvExplorer() -> Html {
     let lang = app.lang();
     let url = app.url().clone();
     let model_id = Family::Transformer.model_id(url.direction);
-    let request = check_text(lang, &url.text).is_none().then(|| QkvRequest {
-        model_id: model_id.clone(),
-        text: url.text.clone(),
-        layer: url.layer,
-        token: url.token,
-        decoder: url.qkv_decoder,
-    });
+    let request = check_text(lang, url.direction, &url.text)
+        .is_none()
+        .then(|| QkvRequest {
+            model_id: model_id.clone(),
+            text: url.text.clone(),
+            layer: url.layer,
+            token: url.token,
+            decoder: url.qkv_decoder,
+        });
     let answer = use_qkv(request.clone());
     // The last answer shown while the next one is computed (no flicker when a token is clicked).
     let last = use_mut_ref(|| None::<Rc<QkvResult>>);
@@ -262,8 +264,9 @@ pub fn QkvExplorer() -> Html {
     let body = match &result {
         None => html! {},
         Some(r) => {
-            let tokens = Rc::new(r.tokens.clone());
-            let token_buttons = r.tokens.iter().enumerate().map(|(j, t)| {
+            // Tokens as a reader sees them: a continuing piece as "·ed", byte runs as their character.
+            let tokens = Rc::new(seq2seq_core::tokenizer::figure_labels(&r.tokens));
+            let token_buttons = tokens.iter().enumerate().map(|(j, t)| {
                 let set_token = set_token.clone();
                 let selected = j == r.token;
                 html! {

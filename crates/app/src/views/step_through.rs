@@ -22,7 +22,7 @@ use crate::route::Family;
 /// The greedy request the step view makes for the URL state.
 fn step_request(app: &AppContext, family: Family) -> Option<TranslateRequest> {
     let url = app.url();
-    check_text(url.lang, &url.text)
+    check_text(url.lang, url.direction, &url.text)
         .is_none()
         .then(|| TranslateRequest {
             model_id: family.model_id(url.direction),

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use seq2seq_core::tokenizer::figure_labels;
 use yew::prelude::*;
 
 use crate::components::{
@@ -17,7 +18,7 @@ use crate::route::{Family, UrlState};
 
 /// The request a view makes for `family` with the URL state (None: the text is not valid).
 pub fn translate_request(url: &UrlState, family: Family) -> Option<TranslateRequest> {
-    check_text(url.lang, &url.text)
+    check_text(url.lang, url.direction, &url.text)
         .is_none()
         .then(|| TranslateRequest {
             model_id: family.model_id(url.direction),
@@ -86,9 +87,12 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                         (Rc::new(tokens), Rc::new(steps))
                     }
                 };
-                let token_chips = tokens.iter().enumerate().map(|(i, t)| {
-                    html! { <span class="token" data-step={i.to_string()}>{ t.clone() }</span> }
-                });
+                let token_chips = figure_labels(&tokens)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        html! { <span class="token" data-step={i.to_string()}>{ t }</span> }
+                    });
                 let running = state.is_running();
                 let done = state.done.clone();
                 html! {

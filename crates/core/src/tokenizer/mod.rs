@@ -38,18 +38,24 @@
 //! - Both: a character outside the vocabulary (emoji, a rare character, another script) becomes
 //!   its UTF-8 bytes, shown as `<0xF0>` `<0x9F>` …; `<unk>` is never produced, and
 //!   `decode(encode(x))` gives back the normalised `x` exactly.
+//! - For a reader, [`display`](mod@display) turns those strings into figure labels (`·s`, `😀`)
+//!   and joined text ("I'm"); [`script_check`] says when a text is not in the source's language.
 //!
 //! Ids: 0 `<pad>`, 1 `<s>`, 2 `</s>`, 3 `<unk>`, 4 the language tag `<en>`/`<zh>` (how a file says
 //! its language, see [`file`](mod@file)), then the 256 byte pieces, the characters, and the merges.
 
 pub mod bpe;
 mod chinese;
+pub mod display;
 pub mod file;
 pub mod normalize;
 pub mod pretokenize;
+pub mod script_check;
 
 pub use bpe::byte_piece;
 pub use chinese::to_simplified;
+pub use display::{figure_labels, join_for_reading};
+pub use script_check::{check_input, InputProblem, ScriptCounts};
 pub use normalize::normalize;
 pub use pretokenize::{pre_tokenize, SPACE_MARK};
 

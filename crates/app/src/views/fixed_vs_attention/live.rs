@@ -152,7 +152,7 @@ pub fn RunRow(props: &RunRowProps) -> Html {
                 }
             } else {
                 let partial: Vec<String> = s.steps.iter().map(|(t, _)| t.clone()).collect();
-                html! { <p class="translation running muted">{ partial.join(" ") }<span class="cursor" aria-hidden="true">{ "▍" }</span></p> }
+                html! { <p class="translation running muted">{ seq2seq_core::tokenizer::join_for_reading(crate::components::source_language(url.direction.flipped()), &partial) }<span class="cursor" aria-hidden="true">{ "▍" }</span></p> }
             }
         }
     };

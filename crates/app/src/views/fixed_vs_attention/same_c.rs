@@ -28,7 +28,7 @@ pub fn ContextStack(props: &ContextStackProps) -> Html {
     let url = app.url().clone();
     let family = props.family;
     let model_id = family.model_id(url.direction);
-    let request = check_text(url.lang, &url.text)
+    let request = check_text(url.lang, url.direction, &url.text)
         .is_none()
         .then(|| TranslateRequest {
             model_id: model_id.clone(),
@@ -46,8 +46,7 @@ pub fn ContextStack(props: &ContextStackProps) -> Html {
         },
         Some(done) => {
             let rows: Vec<Vec<f32>> = done.steps.iter().map(|s| s.context.clone()).collect();
-            let labels: Vec<String> = done
-                .target_tokens
+            let labels: Vec<String> = seq2seq_core::tokenizer::figure_labels(&done.target_tokens)
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {

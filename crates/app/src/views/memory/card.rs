@@ -3,12 +3,13 @@
 
 use std::rc::Rc;
 
+use seq2seq_core::tokenizer::{figure_labels, join_for_reading, Language};
 use yew::prelude::*;
 
 use super::chart::MemoryChart;
 use super::memory_request;
 use crate::components::palette::family_colour;
-use crate::components::{DownloadBar, RunBadge};
+use crate::components::{source_language, DownloadBar, RunBadge};
 use crate::context::use_app;
 use crate::hooks::use_memory;
 use crate::i18n::{family_name, tr, tr_owned};
@@ -59,7 +60,8 @@ fn argmax(v: &[f64]) -> usize {
 fn findings(lang: UiLang, r: &MemoryReport) -> Html {
     let s = &r.sensitivity;
     let (first, last) = first_last_word(&r.source_tokens).unwrap_or((0, s.len() - 1));
-    let token = |j: usize| r.source_tokens.get(j).cloned().unwrap_or_default();
+    let labels = figure_labels(&r.source_tokens);
+    let token = |j: usize| labels.get(j).cloned().unwrap_or_default();
     let c = match &r.step {
         Some((i, _)) => format!("c_{i}"),
         None => "c".to_owned(),
@@ -129,8 +131,10 @@ fn findings(lang: UiLang, r: &MemoryReport) -> Html {
     }
 }
 
-fn target_line(lang: UiLang, r: &MemoryReport) -> Html {
+/// `target`: the language of the translation (pieces are joined for reading in it).
+fn target_line(lang: UiLang, r: &MemoryReport, target: Language) -> Html {
     let step = r.step.as_ref().map(|(i, input)| {
+        let input = figure_labels(std::slice::from_ref(input)).concat();
         tr_owned(
             lang,
             format!(" · 解码步 i = {i}（输入「{input}」）"),
@@ -140,7 +144,7 @@ fn target_line(lang: UiLang, r: &MemoryReport) -> Html {
     html! {
         <p class="small memory-target">
             <span class="muted">{ if r.reference { tr(lang, "教师强制的目标（参考译文）：", "Teacher-forced target (reference): ") } else { tr(lang, "教师强制的目标（模型自己的译文）：", "Teacher-forced target (the model's own translation): ") } }</span>
-            <strong class="translation">{ if r.reference { r.target_tokens.join(" ") } else { r.translation.clone() } }</strong>
+            <strong class="translation">{ if r.reference { join_for_reading(target, &r.target_tokens) } else { r.translation.clone() } }</strong>
             <span class="muted">{ format!(" · L = {:.3}", r.loss) }{ step }</span>
         </p>
     }
@@ -192,8 +196,8 @@ pub fn MemoryCard(props: &MemoryCardProps) -> Html {
             let json = serde_json::to_string(&**r).unwrap_or_default();
             html! {
                 <div class="memory-result" data-report={json}>
-                    { target_line(lang, r) }
-                    <MemoryChart tokens={Rc::new(r.source_tokens.clone())}
+                    { target_line(lang, r, source_language(url.direction.flipped())) }
+                    <MemoryChart tokens={Rc::new(figure_labels(&r.source_tokens))}
                                  sensitivity={Rc::new(r.sensitivity.clone())}
                                  attention={Rc::new(r.attention.clone())}
                                  hidden={Rc::new(r.hidden.clone())}

@@ -210,27 +210,26 @@ pub fn ContextPanel(props: &StepPanelProps) -> Html {
             let sum: f32 = alpha.iter().sum();
             let mut rows: Vec<Vec<f32>> = hidden.clone();
             rows.push(step.context.clone());
-            let mut labels: Vec<String> = done
-                .source_tokens
-                .iter()
-                .enumerate()
-                .map(|(j, t)| format!("h_{} {t}", j + 1))
-                .collect();
+            let mut labels: Vec<String> =
+                seq2seq_core::tokenizer::figure_labels(&done.source_tokens)
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| format!("h_{} {t}", j + 1))
+                    .collect();
             labels.push(format!("= c_{}", props.step + 1));
             let mut opacity: Vec<f32> = alpha.clone();
             opacity.push(1.0);
             let mut notes: Vec<String> = alpha.iter().map(|a| format!("× α = {a:.3}")).collect();
             notes.push(format!("Σα = {sum:.3}"));
             let h = step.context.len() / 2;
-            let bars = done
-                .source_tokens
-                .iter()
+            let bars = seq2seq_core::tokenizer::figure_labels(&done.source_tokens)
+                .into_iter()
                 .zip(alpha)
                 .enumerate()
                 .map(|(j, (t, a))| {
                     html! {
                         <div class="alpha-bar" data-col={j.to_string()} data-value={a.to_string()}>
-                            <span class="alpha-token">{ t.clone() }</span>
+                            <span class="alpha-token">{ t }</span>
                             { bar(0.0, a * 100.0, ACCENT, false) }
                             <span class="num">{ format!("{a:.3}") }</span>
                         </div>

@@ -39,11 +39,13 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
             }
         })
     };
-    let token_buttons = done.target_tokens.iter().enumerate().map(|(i, t)| html! {
+    // Tokens as a reader sees them: a continuing piece as "·ed", byte runs as their character.
+    let labels = seq2seq_core::tokenizer::figure_labels(&done.target_tokens);
+    let token_buttons = labels.iter().enumerate().map(|(i, t)| html! {
         <button type="button" class={classes!("token", "step-token", (i == step).then_some("selected"))}
                 data-step={i.to_string()} aria-pressed={(i == step).to_string()} onclick={go(i)}>{ t.clone() }</button>
     });
-    let current_token = done.target_tokens.get(step).cloned().unwrap_or_default();
+    let current_token = labels.get(step).cloned().unwrap_or_default();
     html! {
         <section class="card scrubber-card">
             <div class="scrubber">
