@@ -18,7 +18,7 @@ pub struct Pair {
 }
 
 /// What cleaning did, for the data card. `pairs_read = exact_duplicates + conversion_duplicates
-/// + empty_after_normalisation + pairs_kept`.
+/// + empty_after_normalisation + example_copies + pairs_kept`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CleanStats {
     /// Lines that are not `English<TAB>Chinese[<TAB>attribution]` with both texts non-empty.
@@ -33,6 +33,8 @@ pub struct CleanStats {
     pub conversion_duplicates: usize,
     /// Pairs with an empty side after normalisation.
     pub empty_after_normalisation: usize,
+    /// Pairs that copy one of the page's examples (`near_copies`; set by `prepare`).
+    pub example_copies: usize,
     /// Pairs kept.
     pub pairs_kept: usize,
 }

@@ -497,6 +497,7 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
             h.step, h.dev_nll, h.dev_bleu
         );
     }
+    s += &crate::near_copies::card_section();
     if let Some(notes) = &x.notes {
         s += notes.trim_end();
         s += "\n\n";

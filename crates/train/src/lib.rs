@@ -15,6 +15,7 @@ pub mod io;
 pub mod ladder;
 pub mod memory;
 pub mod metrics;
+pub mod near_copies;
 pub mod nn;
 pub mod perplexity;
 pub mod prepare;

@@ -3,7 +3,8 @@
 //! 1. read `English<TAB>Chinese<TAB>attribution` lines;
 //! 2. convert Chinese to Simplified (fast2s table) and normalise both sides exactly as the
 //!    tokenizers will at run time (`seq2seq_core::tokenizer::normalize`);
-//! 3. drop duplicate pairs, including those the conversion creates;
+//! 3. drop duplicate pairs, including those the conversion creates, and every pair that copies
+//!    one of the page's example sentences (`near_copies`);
 //! 4. group pairs that share a sentence (union-find) and split train/dev/test by a fixed hash of
 //!    the group;
 //! 5. train the English and Chinese tokenizers on the train split;
@@ -21,6 +22,7 @@ use seq2seq_core::tokenizer::{Language, Tokenizer};
 
 use crate::data::{self, CleanStats, Pair, Split};
 use crate::ladder;
+use crate::near_copies::{self, DEFAULT_EXAMPLES};
 use crate::progress;
 use crate::vocab;
 
@@ -36,6 +38,10 @@ pub struct Args {
     /// relative to the repo root.
     #[arg(long, default_value = DEFAULT_INPUT)]
     pub input: PathBuf,
+    /// The page's example sentences, held out of every split with their near-copies (one per
+    /// line, `#` comments), relative to the repo root.
+    #[arg(long, default_value = DEFAULT_EXAMPLES)]
+    pub examples: PathBuf,
     /// Output directory.
     #[arg(long, default_value = "artifacts/data")]
     pub out: PathBuf,
@@ -81,6 +87,8 @@ pub struct DataCard {
     pub min_char_count: usize,
     pub dev_percent: u64,
     pub test_percent: u64,
+    /// The held-out examples section (`near_copies::render`).
+    pub held_out: String,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -94,7 +102,8 @@ pub fn run(args: &Args) -> Result<()> {
             args.input.display()
         )
     })?;
-    let prepared = prepare(&text, &args.input.display().to_string(), args)?;
+    let examples = near_copies::read_examples(&args.examples)?;
+    let prepared = prepare(&text, &args.input.display().to_string(), &examples, args)?;
     write(&prepared, &args.out)?;
     let c = &prepared.card;
     eprintln!(
@@ -125,13 +134,17 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// The whole computation on the file's text (no I/O).
-pub fn prepare(text: &str, input_name: &str, args: &Args) -> Result<Prepared> {
+pub fn prepare(text: &str, input_name: &str, examples: &[String], args: &Args) -> Result<Prepared> {
     let (raw, malformed) = data::parse_lines(text);
     anyhow::ensure!(!raw.is_empty(), "{input_name} holds no sentence pairs");
     let bar = progress::bar(raw.len() as u64, "convert + normalise");
     let (pairs, mut clean) = data::clean(&raw, || bar.inc(1));
     bar.finish();
     clean.malformed_lines = malformed;
+    let (pairs, checks) = near_copies::drop_near_copies(pairs, examples);
+    clean.example_copies = clean.pairs_kept - pairs.len();
+    clean.pairs_kept = pairs.len();
+    let held_out = near_copies::render(&checks, &args.examples.display().to_string());
 
     let groups = data::groups(&pairs);
     let assignment = data::assign_splits(&pairs, &groups, args.dev_percent, args.test_percent);
@@ -179,6 +192,7 @@ pub fn prepare(text: &str, input_name: &str, args: &Args) -> Result<Prepared> {
         min_char_count: args.min_char_count,
         dev_percent: args.dev_percent,
         test_percent: args.test_percent,
+        held_out,
     };
     Ok(Prepared {
         splits,
@@ -250,8 +264,14 @@ impl DataCard {
             "| empty after normalisation dropped | {} |",
             c.empty_after_normalisation
         );
+        let _ = writeln!(
+            md,
+            "| copies of the page's examples dropped (below) | {} |",
+            c.example_copies
+        );
         let _ = writeln!(md, "| **pairs kept** | **{}** |\n", c.pairs_kept);
         let _ = writeln!(md, "Conversion: the Chinese column mixes Simplified and Traditional script; every Chinese sentence was converted to Simplified Chinese with the fast2s table (MIT, from OpenCC data), then both sides were normalised (NFKC, whitespace, quotes; Chinese punctuation in full-width forms; English case preserved) exactly as the app normalises user input. The models read either script and write Simplified Chinese.\n");
+        let _ = writeln!(md, "{}", self.held_out);
         let _ = writeln!(md, "## Splits\n");
         let _ = writeln!(md, "Pairs that share an English or a Chinese sentence form one group (union-find); each group goes to one split by a fixed hash (64-bit FNV-1a of the group's smallest English sentence, mod 100: < {} test, < {} dev, else train), so no sentence appears in two splits.\n", self.test_percent, self.test_percent + self.dev_percent);
         let _ = writeln!(md, "| split | pairs | groups |\n|---|---:|---:|");
@@ -311,9 +331,45 @@ mod tests {
     }
 
     #[test]
+    fn the_pages_examples_and_their_copies_are_held_out() {
+        let text = corpus();
+        // "我有300个苹果" is pair 300 alone ("我有30…"/"我有301…" are 7/8 similar); "I have 7
+        // apples" is pairs 14 and 15 and, one edit in 13 characters away, "I have 17 apples" …
+        let examples = vec!["我有300個蘋果".to_owned(), "I have 7 apples".to_owned()];
+        let p = prepare(&text, "corpus", &examples, &args(&["--en-vocab", "320"])).unwrap();
+        let c = &p.card;
+        let kept: Vec<&Pair> = p.splits.values().flatten().collect();
+        assert_eq!(c.clean.pairs_kept, kept.len());
+        assert_eq!(c.clean.example_copies, 600 - kept.len());
+        assert!(kept
+            .iter()
+            .all(|q| q.zh != "我有300个苹果。" && q.en != "I have 7 apples."));
+        assert!(kept
+            .iter()
+            .all(|q| q.en != "I have 17 apples." && q.en != "I have 70 apples."));
+        assert!(
+            kept.iter().any(|q| q.zh == "我有301个苹果。"),
+            "a different number is kept"
+        );
+        assert!(kept.iter().any(|q| q.en == "I have 250 apples."));
+        let md = c.render();
+        let dropped = c.clean.example_copies;
+        assert!(
+            md.contains(&format!(
+                "| copies of the page's examples dropped (below) | {dropped} |"
+            )),
+            "{md}"
+        );
+        assert!(
+            md.contains(&format!("**{dropped} pair(s) dropped**")),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn counts_add_up_and_groups_do_not_straddle() {
         let text = corpus();
-        let p = prepare(&text, "corpus", &args(&["--en-vocab", "320"])).unwrap();
+        let p = prepare(&text, "corpus", &[], &args(&["--en-vocab", "320"])).unwrap();
         let c = &p.card;
         assert_eq!(c.clean.malformed_lines, 1);
         assert_eq!(c.clean.pairs_read, 624);
@@ -325,6 +381,7 @@ mod tests {
             c.clean.exact_duplicates
                 + c.clean.conversion_duplicates
                 + c.clean.empty_after_normalisation
+                + c.clean.example_copies
                 + c.clean.pairs_kept
         );
         assert_eq!(c.split_pairs.values().sum::<usize>(), c.clean.pairs_kept);
@@ -352,8 +409,8 @@ mod tests {
         let a = args(&["--en-vocab", "320"]);
         let dir = std::env::temp_dir().join(format!("seq2seq-prepare-test-{}", std::process::id()));
         let (d1, d2) = (dir.join("1"), dir.join("2"));
-        write(&prepare(&text, "corpus", &a).unwrap(), &d1).unwrap();
-        write(&prepare(&text, "corpus", &a).unwrap(), &d2).unwrap();
+        write(&prepare(&text, "corpus", &[], &a).unwrap(), &d1).unwrap();
+        write(&prepare(&text, "corpus", &[], &a).unwrap(), &d2).unwrap();
         for name in [
             "train.tsv",
             "dev.tsv",
@@ -383,7 +440,7 @@ mod tests {
     #[test]
     fn core_matches_tokenizers_crate_on_real_data() {
         let text = real_data();
-        let p = prepare(&text, "cmn-train.txt", &args(&[])).unwrap();
+        let p = prepare(&text, "cmn-train.txt", &[], &args(&[])).unwrap();
         let c = &p.card;
         assert_eq!(c.split_pairs.values().sum::<usize>(), c.clean.pairs_kept);
         let train = c.split_pairs[&Split::Train] as f64 / c.clean.pairs_kept as f64;
