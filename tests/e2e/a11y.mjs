@@ -1,9 +1,9 @@
 // Accessibility, in Chromium without WebGPU (run.mjs runs it as the test `a11y`):
 // 1. axe-core on every view the navigation lists (with its figures drawn), in the light and dark
 //    themes, and on an embedded view: zero serious or critical violations (the rest is logged).
-// 2. The keyboard alone: Tab reaches every visible control of the Translate and Step through
-//    views, and Enter / Space / arrows activate the main ones (translate, the tabs, the language
-//    toggle, the scrubber, a result's details).
+// 2. The keyboard alone: Tab reaches every visible control of every view, and Enter / Space /
+//    arrows activate the main ones (translate, the tabs, the language toggle, the scrubber, a
+//    result's details).
 // 3. Every figure (heatmap, strip, beam tree, chart) has a text alternative: an accessible name
 //    saying what it shows.
 
@@ -102,7 +102,7 @@ export async function run(t) {
   const { page } = t;
   const failures = [];
 
-  // 1 + 3. Every view in the navigation, light and dark; its figures named.
+  // 1 + 3. Every view in the navigation, light and dark; its controls reached by Tab, its figures named.
   await t.open(query({ backend: 'cpu' }));
   const views = await page.$$eval('nav.tabs a.tab', (tabs) => tabs.map((a) => new URL(a.href).searchParams.get('view') ?? 'translate'));
   t.assert(views.length >= 8, `the navigation lists ${views.length} views`);
@@ -112,6 +112,9 @@ export async function run(t) {
       await settle(page);
       failures.push(...await audit(t, `${view} (${theme})`));
     }
+    const missed = await unreachableControls(page);
+    if (missed.length > 0) failures.push(`${view}: Tab never reaches ${missed.join(', ')}`);
+    t.log(`${view}: Tab reaches every visible control`);
     const { shown, unnamed } = await figures(page);
     if (unnamed.length > 0) failures.push(`${view}: figures without a text alternative: ${unnamed.join(', ')}`);
     t.log(`${view}: ${shown} figures, ${unnamed.length} without a text alternative`);
@@ -121,14 +124,7 @@ export async function run(t) {
   await settle(page);
   failures.push(...await audit(t, 'translate (embed)'));
 
-  // 2. The keyboard alone.
-  for (const view of ['translate', 'step']) {
-    await t.open(query({ backend: 'cpu', view, ...VIEW_QUERIES[view] }));
-    await settle(page);
-    const missed = await unreachableControls(page);
-    if (missed.length > 0) failures.push(`${view}: Tab never reaches ${missed.join(', ')}`);
-    t.log(`${view}: Tab reaches every visible control`);
-  }
+  // 2. The keyboard alone (every view's controls are reached by Tab above).
   await t.open(query({ backend: 'cpu', models: 'gru-attn' }));
   await settle(page);
   t.assert(await tabTo(page, '#source-text'), 'Tab reaches the text box');
