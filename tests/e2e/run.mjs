@@ -134,7 +134,9 @@ try {
     });
 
     const t = {
+      /** Playwright's Page in Chromium; in Firefox the same API over puppeteer (browsers/puppeteer-page.mjs). */
       page,
+      /** The browser's own context object: Playwright's BrowserContext, or puppeteer's in Firefox. */
       context,
       browser: driver.name,
       mode,
