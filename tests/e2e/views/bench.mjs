@@ -100,6 +100,8 @@ export async function run(t) {
   } else {
     t.assert(await t.page.$eval('.bench-results', (el) => el.dataset.cpuOnly) === 'true', 'CPU-only results, said so');
   }
+  await t.page.waitForSelector('#bench-last', { timeout: 5000 });
+  t.log('last run, at once', await t.page.textContent('#bench-last'));
   await t.screenshot(t.mode);
 
   // The English page: the same tables, English headers.

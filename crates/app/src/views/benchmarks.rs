@@ -64,12 +64,15 @@ pub fn Benchmarks() -> Html {
 
     // A full run that finished: remember its total time on this device (for the size set the
     // clock says was started here).
+    // Then render again, to show it.
     {
         let result = bench.result.clone();
-        use_effect_with(result, |result| {
+        let tick = tick.clone();
+        use_effect_with(result, move |result| {
             if let (Some(report), Some(clock)) = (result, clock::current()) {
                 if !report.stopped {
                     last_run::save(clock.quick, report.cpu_only, report.millis);
+                    tick.set(tick.wrapping_add(1));
                 }
             }
         });

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::clock::{self, RunClock};
 use super::results::table_lang;
-use crate::i18n::tr_owned;
+use crate::i18n::{tr, tr_owned};
 use crate::route::UiLang;
 
 #[derive(Properties, PartialEq)]
@@ -46,12 +46,12 @@ fn line(
     let plan = clock
         .map(|c| clock::plan(c.quick, gpu))
         .filter(|p| p.len() == total);
-    let running = plan
-        .as_ref()
-        .and_then(|p| p.items.get(done))
-        .map_or(label.to_owned(), |item| {
-            item.name(table_lang(lang)).to_owned()
-        });
+    let running = match (&plan, worker_label(label)) {
+        _ if done >= total => tr(lang, "收尾", "finishing").to_owned(),
+        (Some(plan), _) => plan.items[done].name(table_lang(lang)).to_owned(),
+        (None, Some(label)) => label.to_owned(),
+        (None, None) => tr(lang, "准备中", "starting").to_owned(),
+    };
     let item = (done + 1).min(total);
     let elapsed = clock.map_or(0.0, |c| (now_ms - c.started_ms) / 1000.0);
     let head = tr_owned(
@@ -60,6 +60,7 @@ fn line(
         format!("Running: {running} ({item}/{total}) · {elapsed:.1} s elapsed"),
     );
     let estimate = match (clock, &plan) {
+        _ if done >= total => None,
         (Some(c), Some(plan)) if done > 0 => plan
             .remaining_ms(done, c.done_at_ms - c.started_ms, now_ms - c.done_at_ms)
             .map(|ms| {
@@ -81,4 +82,9 @@ fn line(
         Some(e) => format!("{head} · {e}"),
         None => head,
     }
+}
+
+/// The worker's label, if it sent one yet.
+fn worker_label(label: &str) -> Option<&str> {
+    (!label.is_empty()).then_some(label)
 }
