@@ -297,7 +297,7 @@ pub use seq2seq_core::models::transformer_explain::HeadExplain as QkvHead;
 /// to HTML, and to Markdown for the download), the device, the timer, failures, stopped or not.
 pub use seq2seq_gpu::bench::Report as BenchReport;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlashLabRow {
     pub n: usize,
     /// Median milliseconds; None where the kernel could not run (`naive_error` says why).

@@ -174,8 +174,9 @@ pub struct UrlState {
     /// Q/K/V explorer: the decoder's masked self-attention (`part=decoder`) instead of the
     /// encoder's self-attention.
     pub qkv_decoder: bool,
-    /// Largest N the FlashAttention lab runs up to.
-    pub lab_n: usize,
+    /// Largest N the FlashAttention lab runs up to (`n=`); None: chosen from the adapter
+    /// (`views::flash_lab::default_lab_n`).
+    pub lab_n: Option<usize>,
     /// FlashAttention lab: causal mask on (`causal=1`).
     pub lab_causal: bool,
     /// Sequential vs parallel: the longest source the encoders are timed on (`tmax=`).
@@ -188,7 +189,6 @@ pub struct UrlState {
 pub const DEFAULT_TEXT: &str = "I like eating apple";
 const DEFAULT_MODELS: [Family; 2] = [Family::GruAttn, Family::Transformer];
 const DEFAULT_BEAM: usize = 1;
-const DEFAULT_LAB_N: usize = 2048;
 /// Long enough to see the RNN's chain grow, short enough for a software GPU (seconds).
 const DEFAULT_PARALLEL_TMAX: usize = 256;
 /// The sweep's bounds (`seq2seq_core::sequential::LENGTHS`).
@@ -213,7 +213,7 @@ impl Default for UrlState {
             head: None,
             token: 0,
             qkv_decoder: false,
-            lab_n: DEFAULT_LAB_N,
+            lab_n: None,
             lab_causal: false,
             parallel_tmax: DEFAULT_PARALLEL_TMAX,
             warnings: Vec::new(),
@@ -295,7 +295,7 @@ impl UrlState {
                         _ => None,
                     },
                 ),
-                "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N)),
+                "n" => set(&mut state.lab_n, parse_in(value, 1, MAX_LAB_N).map(Some)),
                 "causal" => set(&mut state.lab_causal, parse_bool(value)),
                 "tmax" => set(
                     &mut state.parallel_tmax,
@@ -360,7 +360,6 @@ impl UrlState {
             ("step", self.step, d.step),
             ("layer", self.layer, d.layer),
             ("token", self.token, d.token),
-            ("n", self.lab_n, d.lab_n),
             ("tmax", self.parallel_tmax, d.parallel_tmax),
         ] {
             if value != default {
@@ -369,6 +368,9 @@ impl UrlState {
         }
         if let Some(head) = self.head {
             q.append_pair("head", &head.to_string());
+        }
+        if let Some(n) = self.lab_n {
+            q.append_pair("n", &n.to_string());
         }
         if self.qkv_decoder {
             q.append_pair("part", "decoder");
@@ -459,7 +461,7 @@ mod tests {
             head: Some(2),
             token: 5,
             qkv_decoder: true,
-            lab_n: 4096,
+            lab_n: Some(4096),
             lab_causal: true,
             parallel_tmax: 512,
             warnings: Vec::new(),
@@ -503,7 +505,7 @@ mod tests {
         let state = UrlState::from_query("view=flash&n=512&causal=1&step=3");
         assert_eq!(
             (state.view, state.lab_n, state.lab_causal, state.step),
-            (View::Flash, 512, true, 3)
+            (View::Flash, Some(512), true, 3)
         );
         assert_eq!(state.to_query(), "?view=flash&step=3&n=512&causal=1");
         assert!(!UrlState::from_query("causal=0").lab_causal);

@@ -55,6 +55,20 @@ export async function run(t) {
   t.log(`gru-attn heatmap: ${rows} rows, each sums to 1`);
   const badge = await page.locator('.header .badge[data-backend]').getAttribute('data-backend');
   t.assert(badge === t.backend, `header badge says ${badge}`);
+  // The header's badge keeps one width whatever it says, so nothing below it moves (issue 16 §4):
+  // measured with its text now, and with the longest texts it can show written into it.
+  const headerBox = async () => page.evaluate(() => {
+    const b = document.querySelector('.toolbar .badge').getBoundingClientRect();
+    return { width: b.width, tabsTop: document.querySelector('nav.tabs').getBoundingClientRect().top };
+  });
+  const boxes = [await headerBox()];
+  for (const text of ['检测后端…', 'WebGPU 可用（软件模拟）', 'CPU（WebAssembly）· 12345.6 ms ⚠', 'x']) {
+    await page.evaluate((s) => { document.querySelector('.toolbar .badge').textContent = s; }, text);
+    boxes.push(await headerBox());
+  }
+  t.assert(boxes.every((b) => Math.abs(b.width - boxes[0].width) < 0.5 && Math.abs(b.tabsTop - boxes[0].tabsTop) < 0.5),
+    `the header badge and the tabs do not move when the badge's text changes: ${JSON.stringify(boxes)}`);
+
   // The worker's files carry a content hash (crates/xtask/src/worker_hash.rs): never a stale one.
   t.assert(t.workers.length > 0 && t.workers.every((url) => /\/worker-[0-9a-f]{16}_loader\.js$/.test(url)), `worker URLs: ${t.workers}`);
   // Hovering a source token highlights its column.
@@ -209,6 +223,22 @@ export async function run(t) {
     return (await cache.keys()).map((r) => r.url).filter((u) => u.includes('/gru-en-zh/') && u.endsWith(`?v=${stale}`));
   }, STALE);
   t.assert(staleLeft.length === 0, `the stale version's files are deleted (${staleLeft})`);
+
+  // 9b. auto on a device with both backends: both are timed on the first run, the faster is kept,
+  //     and the choice is written out on the page, not only in a tooltip (issue 16 §4).
+  if (t.mode === 'webgpu') {
+    await t.open(query({ backend: 'auto', models: 'gru', text: APPLE }));
+    await t.translationsSettled();
+    const choice = await page.locator('article.result[data-model="gru-en-zh"] .auto-choice').innerText();
+    const kept = await page.locator('article.result[data-model="gru-en-zh"] .badge').getAttribute('data-backend');
+    const keptName = kept === 'gpu' ? 'WebGPU' : 'CPU（WebAssembly）';
+    t.assert(new RegExp(`^自动选择：本设备上 (WebGPU|CPU（WebAssembly）) [0-9.]+ ms、(WebGPU|CPU（WebAssembly）) [0-9.]+ ms，选用 ${keptName.replace(/[()（）]/g, '.')}。$`).test(choice),
+      `auto's choice is written out: ${choice}`);
+    const times = Object.fromEntries([...choice.matchAll(/(WebGPU|CPU（WebAssembly）) ([0-9.]+) ms/g)].map((m) => [m[1], Number(m[2])]));
+    const faster = times.WebGPU < times['CPU（WebAssembly）'] ? 'WebGPU' : 'CPU（WebAssembly）';
+    t.assert(faster === keptName, `auto kept the faster backend: ${JSON.stringify(times)}, kept ${keptName}`);
+    t.log(`auto: ${choice}`);
+  }
 
   // 10. GPU: lost mid-session → the CPU takes over and the page says so. Without WebGPU: asking
   //     for the GPU runs on the CPU, with the reason.

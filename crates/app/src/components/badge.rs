@@ -15,7 +15,8 @@ pub fn backend_name(lang: UiLang, backend: BackendKind) -> &'static str {
     }
 }
 
-/// "WebGPU · 12.3 ms" with the measurement of `auto` and any fallback as a tooltip.
+/// "WebGPU · 12.3 ms" with the measurement of `auto` and any fallback as a tooltip; beside a
+/// result (`explain`), `auto`'s choice is also written out on the page.
 #[derive(Properties, PartialEq)]
 pub struct RunBadgeProps {
     pub backend: BackendKind,
@@ -24,25 +25,33 @@ pub struct RunBadgeProps {
     pub measured: Vec<(BackendKind, f64)>,
     #[prop_or_default]
     pub fallback: Option<Bilingual>,
+    /// Write `auto`'s measurement out below the badge (off in the page header: no room).
+    #[prop_or(true)]
+    pub explain: bool,
+}
+
+/// "auto: WebGPU 4090 ms vs CPU 8.5 ms on this device: CPU kept." (None unless both were timed.)
+fn auto_choice(lang: UiLang, measured: &[(BackendKind, f64)], kept: BackendKind) -> Option<String> {
+    if measured.len() < 2 {
+        return None;
+    }
+    let parts: Vec<String> = measured
+        .iter()
+        .map(|(b, ms)| format!("{} {}", backend_name(lang, *b), millis(*ms)))
+        .collect();
+    let kept = backend_name(lang, kept);
+    Some(match lang {
+        UiLang::Zh => format!("自动选择：本设备上 {}，选用 {kept}。", parts.join("、")),
+        UiLang::En => format!("auto: {} on this device: {kept} kept.", parts.join(" vs ")),
+    })
 }
 
 #[function_component]
 pub fn RunBadge(props: &RunBadgeProps) -> Html {
     let app = use_app();
     let lang = app.lang();
-    let mut detail = Vec::new();
-    if props.measured.len() > 1 {
-        let parts: Vec<String> = props
-            .measured
-            .iter()
-            .map(|(b, ms)| format!("{} {}", backend_name(lang, *b), millis(*ms)))
-            .collect();
-        detail.push(format!(
-            "{}{}",
-            tr(lang, "自动：已测速 ", "auto: measured "),
-            parts.join(" / ")
-        ));
-    }
+    let choice = auto_choice(lang, &props.measured, props.backend);
+    let mut detail: Vec<String> = choice.iter().cloned().collect();
     if let Some(why) = &props.fallback {
         detail.push(format!(
             "{}{}",
@@ -55,11 +64,16 @@ pub fn RunBadge(props: &RunBadgeProps) -> Html {
         BackendKind::Cpu => "cpu",
     };
     html! {
-        <span class={classes!("badge", kind, props.fallback.is_some().then_some("fallback"))}
-              data-backend={kind} title={detail.join("\n")}>
-            { backend_name(lang, props.backend) }{ " · " }{ millis(props.millis) }
-            if props.fallback.is_some() { { " ⚠" } }
-        </span>
+        <>
+            <span class={classes!("badge", kind, props.fallback.is_some().then_some("fallback"))}
+                  data-backend={kind} title={detail.join("\n")}>
+                { backend_name(lang, props.backend) }{ " · " }{ millis(props.millis) }
+                if props.fallback.is_some() { { " ⚠" } }
+            </span>
+            if let Some(choice) = choice.filter(|_| props.explain) {
+                <span class="auto-choice small muted">{ choice }</span>
+            }
+        </>
     }
 }
 
@@ -70,7 +84,7 @@ pub fn BackendBadge() -> Html {
     let lang = app.lang();
     if let Some(run) = &app.state.last_run {
         return html! {
-            <RunBadge backend={run.backend} millis={run.millis}
+            <RunBadge backend={run.backend} millis={run.millis} explain=false
                       measured={run.measured.clone()} fallback={run.fallback.clone()} />
         };
     }

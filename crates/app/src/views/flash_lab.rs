@@ -7,6 +7,7 @@
 //! largest N), `causal`, `step` (the animation's tile).
 
 mod chart;
+mod emulated;
 mod lab;
 mod table;
 mod tiles;
@@ -28,6 +29,16 @@ pub const LAB_HEAD_DIM: usize = 64;
 const FIRST_N: usize = 128;
 /// The choices of the "N up to" selector.
 const N_CHOICES: [usize; 8] = [256, 512, 1024, 2048, 4096, 8192, 16384, 128];
+
+/// The lab's largest N when the URL names none, from the adapter: a real GPU runs N = 2048 in well
+/// under a second, a software one (SwiftShader, lavapipe; `gpu_software`, None while not probed)
+/// takes minutes beyond N = 1024 (BENCHMARKS.md), so it starts at 512.
+pub fn default_lab_n(gpu_software: Option<bool>) -> usize {
+    match gpu_software {
+        Some(false) => 2048,
+        _ => 512,
+    }
+}
 
 /// N = 128, 256, … below `lab_n`, then `lab_n` itself.
 pub fn lab_lengths(lab_n: usize) -> Vec<usize> {

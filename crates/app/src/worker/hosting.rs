@@ -121,7 +121,10 @@ impl Hosting {
     pub fn gpu_failure_reason(lost: bool, while_doing: Bilingual, detail: &str) -> Bilingual {
         web_sys::console::warn_1(&format!("GPU failure ({}): {detail}", while_doing.en).into());
         let (zh, en) = if lost {
-            ("GPU 设备丢失（驱动重置或设备被移除；驱动的原文见浏览器控制台）", "the GPU device was lost")
+            (
+                "GPU 设备丢失（驱动重置或设备被移除；驱动的原文见浏览器控制台）",
+                "the GPU device was lost",
+            )
         } else {
             ("GPU 出错（驱动的原文见浏览器控制台）", "the GPU failed")
         };

@@ -324,16 +324,22 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
                 }
             }
             Err(e) => {
-                let why =
-                    Bilingual::new(format!("GPU 出错（{e}）"), format!("the GPU failed ({e})"));
+                let lost =
+                    matches!(&e, Error::Backend(b) if b.kind == BackendErrorKind::DeviceLost);
+                let why = Hosting::gpu_failure_reason(
+                    lost,
+                    Bilingual::new("测速", "the timing run"),
+                    &e.to_string(),
+                );
                 Hosting::gpu_failed(hosting, why.clone());
                 fallback = Some(why);
             }
         },
         Err(Ok(_no_gpu)) => {}
         Err(Err(failure)) => {
+            web_sys::console::warn_1(&format!("GPU model load: {}", failure.message).into());
             fallback = Some(Bilingual::new(
-                format!("GPU 无法加载这个模型（{}）", failure.message),
+                "GPU 无法加载这个模型（原文见浏览器控制台）",
                 format!("the GPU could not load this model ({})", failure.message),
             ))
         }

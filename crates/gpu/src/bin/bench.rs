@@ -37,9 +37,7 @@ mod native {
         } else {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/models")
         };
-        let path = root
-            .join(family.model_id("en-zh"))
-            .join("config.json");
+        let path = root.join(family.model_id("en-zh")).join("config.json");
         let json = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         Ok(TranslatorConfig::from_json(&json)
@@ -157,15 +155,15 @@ mod native {
         }
         config.peak_gflops = peak;
         if let Some((h, t, b)) = cells {
-            (config.cell_hidden, config.cell_steps, config.cell_batch) = (vec![h], vec![t], vec![b]);
+            (config.cell_hidden, config.cell_steps, config.cell_batch) =
+                (vec![h], vec![t], vec![b]);
         }
         let ctx = pollster::block_on(GpuContext::new()).context("creating the GPU context")?;
         eprintln!("device: {}", ctx.describe());
         let start = std::time::Instant::now();
         let flags: String = std::env::args().skip(1).map(|a| format!(" {a}")).collect();
-        let mut md = format!(
-            "Command: `cargo run -p seq2seq-gpu --release --bin bench --{flags}`\n\n"
-        );
+        let mut md =
+            format!("Command: `cargo run -p seq2seq-gpu --release --bin bench --{flags}`\n\n");
         let mut failures = 0;
         if sequential_only {
             md += &format!("Device: {}\n\n", ctx.describe());

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::table::LabResults;
-use super::{lab_lengths, lab_request, LAB_HEADS, LAB_HEAD_DIM, N_CHOICES};
+use super::{default_lab_n, lab_lengths, lab_request, LAB_HEADS, LAB_HEAD_DIM, N_CHOICES};
 use crate::context::use_app;
 use crate::i18n::{tr, tr_owned};
 use crate::protocol::{Bilingual, Request};
@@ -24,6 +24,9 @@ pub fn LabPanel() -> Html {
         .as_ref()
         .and_then(|b| b.gpu_unavailable.clone());
     let software = app.state.backends.as_ref().is_some_and(|b| b.gpu_software);
+    let lab_n = url
+        .lab_n
+        .unwrap_or_else(|| default_lab_n(app.state.backends.as_ref().map(|b| b.gpu_software)));
     // The request of the rows on screen (the job that produced them).
     let shown = match app.state.jobs.get(&run.job) {
         Some(JobKind::FlashLab(r)) => Some(r.clone()),
@@ -32,7 +35,9 @@ pub fn LabPanel() -> Html {
 
     let on_n = {
         let app = app.clone();
-        Callback::from(move |n: usize| app.update_url(false, |u| u.lab_n = n.clamp(1, MAX_LAB_N)))
+        Callback::from(move |n: usize| {
+            app.update_url(false, |u| u.lab_n = Some(n.clamp(1, MAX_LAB_N)))
+        })
     };
     let on_causal = {
         let app = app.clone();
@@ -40,7 +45,7 @@ pub fn LabPanel() -> Html {
     };
     let on_run = {
         let app = app.clone();
-        let (n, causal) = (url.lab_n, url.lab_causal);
+        let (n, causal) = (lab_n, url.lab_causal);
         Callback::from(move |()| {
             app.request(Request::FlashLab(lab_request(n, causal)));
         })
@@ -65,7 +70,8 @@ pub fn LabPanel() -> Html {
             </p>
         }
     });
-    let slow = software && url.lab_n > 1024 && no_gpu.is_none();
+    let slow = software && lab_n > 1024 && no_gpu.is_none();
+    let small_default = software && url.lab_n.is_none() && no_gpu.is_none();
     let rows = &run.result;
     let state = if run.running {
         "running"
@@ -80,10 +86,11 @@ pub fn LabPanel() -> Html {
         <section class="card flash-lab" id="flash-lab" data-state={state}>
             <h3>{ tr(lang, "在你的 GPU 上：朴素 vs Flash", "On your GPU: naive vs flash") }</h3>
             { for no_gpu.as_ref().map(|why| no_gpu_note(lang, why)) }
-            <LabControls lab_n={url.lab_n} causal={url.lab_causal} running={run.running}
+            <LabControls {lab_n} causal={url.lab_causal} running={run.running}
                          cancelled={run.cancelled} gpu={no_gpu.is_none()}
                          {on_n} {on_causal} {on_run} {on_stop} />
             if slow { { slow_note(lang) } }
+            if small_default { { small_default_note(lang) } }
             { for progress }
             { for failure }
             if !rows.is_empty() {
@@ -104,6 +111,14 @@ fn no_gpu_note(lang: UiLang, why: &Bilingual) -> Html {
             { " " }{ tr(lang, "本浏览器没有可用的 WebGPU：", "This browser offers none: ") }{ why.get(lang).to_owned() }
             { " " }{ tr(lang, "下面的逐块动画和 α 重建在 CPU 上计算，照常可用。", "The tile animation and the α rebuild below run on the CPU and work as usual.") }
         </p>
+    }
+}
+
+fn small_default_note(lang: UiLang) -> Html {
+    html! {
+        <p class="hint small" id="flash-small-default">{ tr(lang,
+            "你的 WebGPU 是软件模拟的，所以默认只测到 N = 512（几秒钟）；更大的 N 可以在上面选，但会慢得多。",
+            "Your WebGPU adapter is emulated in software, so the lab goes up to N = 512 by default (seconds); larger N can be chosen above but take much longer.") }</p>
     }
 }
 

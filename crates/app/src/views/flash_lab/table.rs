@@ -21,7 +21,9 @@ pub struct LabResultsProps {
 
 #[function_component]
 pub fn LabResults(props: &LabResultsProps) -> Html {
-    let lang = use_app().lang();
+    let app = use_app();
+    let lang = app.lang();
+    let software = app.state.backends.as_ref().is_some_and(|b| b.gpu_software);
     let rows = &props.rows;
     let errors: Vec<Html> = rows.iter().filter_map(|r| row_errors(lang, r)).collect();
     html! {
@@ -46,6 +48,7 @@ pub fn LabResults(props: &LabResultsProps) -> Html {
                 <ul class="flash-errors small" id="flash-errors">{ for errors }</ul>
             }
             <chart::LabChart rows={rows.clone()} />
+            { for super::emulated::shrinking_ratio_note(lang, rows, software) }
             { for rows.last().map(|r| about(lang, r)) }
         </>
     }
