@@ -1,4 +1,4 @@
-// Input the models cannot read (issue 16 §3), in the Translate and Step through views: English
+// Input the models cannot read (issue 16 §3), in the Translate, Step through and Q/K/V views: English
 // in the zh→en box (and Chinese in the en→zh box) is refused with a message in the page's
 // language and one button that translates it from its own language; emoji only and punctuation
 // only (and letters of neither script) are refused with their own messages; mixed Chinese with an English word translates; and a
@@ -142,4 +142,12 @@ export async function run(t) {
   text = await visibleText(page);
   t.assert(!text.includes('<0x') && !text.includes('##'), `no byte label or ## on the Step through page: ${text.match(/.{0,20}(<0x|##).{0,20}/)}`);
   t.assert(text.includes('🍎'), 'the Step through page names the emoji');
+
+  // The Q/K/V explorer's token buttons and rows (the Transformer's encoder).
+  await t.open(query({ backend: t.backend, view: 'qkv', text: EMOJI_SENTENCE }));
+  await page.waitForSelector('.qkv-pick', { timeout: 60000 });
+  const picks = await page.$$eval('.qkv-pick', (bs) => bs.map((b) => b.textContent));
+  t.assert(picks.includes('🍎') && picks.some((p) => p.startsWith('·') && p.length > 1), `Q/K/V tokens: ${picks}`);
+  text = await visibleText(page);
+  t.assert(!text.includes('<0x') && !text.includes('##'), `no byte label or ## on the Q/K/V page: ${text.match(/.{0,20}(<0x|##).{0,20}/)}`);
 }

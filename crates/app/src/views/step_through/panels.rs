@@ -322,13 +322,27 @@ pub fn TopKPanel(props: &StepPanelProps) -> Html {
     let Some(step) = done.steps.get(props.step) else {
         return html! {};
     };
+    // Each candidate as a reader sees it after the tokens so far (a byte as the character its
+    // run spells, a continuing piece as "·ed"); the chosen one exactly as the scrubber shows it.
+    let shown = seq2seq_core::tokenizer::figure_labels(&done.target_tokens);
+    let so_far = &done.target_tokens[..props.step.min(done.target_tokens.len())];
     let rows = step.top_k.iter().map(|&(id, p)| {
         let chosen = id == step.token;
-        let token = done
+        let piece = done
             .target_vocab
             .get(id as usize)
             .cloned()
             .unwrap_or_else(|| format!("#{id}"));
+        let token = match shown.get(props.step) {
+            Some(label) if chosen => label.clone(),
+            _ => {
+                let mut path = so_far.to_vec();
+                path.push(piece);
+                seq2seq_core::tokenizer::figure_labels(&path)
+                    .pop()
+                    .unwrap_or_default()
+            }
+        };
         html! {
             <li class={classes!("topk-row", chosen.then_some("chosen"))} data-token={token.clone()} data-prob={p.to_string()}
                 data-chosen={chosen.then_some("true")}>
