@@ -55,9 +55,9 @@ pub mod script_check;
 pub use bpe::byte_piece;
 pub use chinese::to_simplified;
 pub use display::{figure_labels, join_for_reading};
-pub use script_check::{check_input, InputProblem, ScriptCounts};
 pub use normalize::normalize;
 pub use pretokenize::{pre_tokenize, SPACE_MARK};
+pub use script_check::{check_input, InputProblem, ScriptCounts};
 
 use serde::{Deserialize, Serialize};
 
