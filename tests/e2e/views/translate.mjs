@@ -10,6 +10,9 @@ export const view = 'translate';
 const APPLE = 'I like eating apple';
 const WHO = '我是谁';
 const CAT = 'The cat sat on the mat';
+// Four joined test sentences (the test ladder's rung 4) on which gru-en-zh, greedy, repeats
+// "这是你的自行车。" (found with `seq2seq-train translate --model gru-en-zh --beam 1` over the rung).
+const LOOPING = "This chair is made of plastic. Aren't you the one who saved me? He is so heartless. All you have to do is take advantage of this rare opportunity.";
 const LONG = 'My brother bought a new car last week, and on Sunday we drove it to the sea with our friends.';
 
 /** Every heatmap row inside `root` sums to 1 (±1e-3); returns the number of rows checked. */
@@ -55,6 +58,36 @@ export async function run(t) {
   t.log(`gru-attn heatmap: ${rows} rows, each sums to 1`);
   const badge = await page.locator('.header .badge[data-backend]').getAttribute('data-backend');
   t.assert(badge === t.backend, `header badge says ${badge}`);
+  // Each result card links to its model card (issue 14 §4): the link opens the exported card.md,
+  // which names the model, its scores and the held-out example sentences.
+  for (const model of ['gru-attn-en-zh', 'transformer-en-zh']) {
+    const link = page.locator(`article.result[data-model="${model}"] .model-facts a.model-card-link`);
+    const href = await link.getAttribute('href');
+    t.assert(href === `models/${model}/card.md` && (await link.getAttribute('target')) === '_blank', `${model}: model card link ${href}`);
+    t.assert((await link.getAttribute('title')).length > 20, `${model}: the link says what the model was trained on`);
+    const card = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { ok: r.ok, text: await r.text() };
+    }, href);
+    t.assert(card.ok && card.text.startsWith(`# ${model}`) && card.text.includes('## Held out'), `${model}: ${href} is its card (${card.text.slice(0, 40)})`);
+    const facts = await page.locator(`article.result[data-model="${model}"] .model-facts`).innerText();
+    t.assert(/BLEU \d+\.\d/.test(facts) && /MB/.test(facts), `${model}: facts line ${facts}`);
+  }
+
+  // A translation that loops is marked as such (issue 14 §4); one that ends normally is not.
+  t.assert((await page.locator('article.result .ending-mark').count()) === 0, 'no ending mark on translations that end with EOS');
+  await t.open(query({ backend: t.backend, models: 'gru', text: LOOPING }));
+  await t.translationsSettled();
+  const looped = await cardText(page, 'gru-en-zh');
+  t.assert(looped === t.expected('gru-en-zh', 1, LOOPING), `gru-en-zh on the looping input: page ${looped}, CLI ${t.expected('gru-en-zh', 1, LOOPING)}`);
+  const mark = page.locator('article.result[data-model="gru-en-zh"] .ending-mark');
+  t.assert((await mark.getAttribute('data-ending')) === 'loop', `the loop is marked: ${await mark.getAttribute('data-ending')}`);
+  const markText = await mark.innerText();
+  t.assert(/打转/.test(markText) && /连续重复了 \d+ 次/.test(markText), `the mark says how it loops: ${markText}`);
+  t.log(`loop mark: ${markText}`);
+  await t.open(query({ backend: t.backend, text: APPLE, models: 'gru-attn,transformer' }));
+  await t.translationsSettled();
+
   // The header's badge keeps one width whatever it says, so nothing below it moves (issue 16 §4):
   // measured with its text now, and with the longest texts it can show written into it.
   const headerBox = async () => page.evaluate(() => {

@@ -122,7 +122,10 @@ pub fn StepThrough() -> Html {
             <article class="card result step-result" data-family={family.slug()} data-model={model_id.clone()}
                      data-steps={steps.to_string()}
                      data-state={state.as_ref().map(|s| if s.failure.is_some() { "failed" } else if s.done.is_some() { "done" } else { "running" }).unwrap_or("idle")}>
-                <header class="result-head"><h3>{ family_name(lang, family) }</h3></header>
+                <header class="result-head">
+                    <h3>{ family_name(lang, family) }</h3>
+                    <crate::components::ModelFacts model_id={model_id.clone()} />
+                </header>
                 <DownloadBar model_id={model_id.clone()} />
             </article>
             { body }

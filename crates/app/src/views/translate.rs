@@ -66,7 +66,6 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
     let request = translate_request(&url, family);
     let model_id = family.model_id(url.direction);
     let state = use_translation(request.clone());
-    let entry = app.state.catalog().and_then(|c| c.get(&model_id).cloned());
 
     let body = match &state {
         None => html! {},
@@ -138,13 +137,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
                  data-state={state.as_ref().map(|s| if s.failure.is_some() { "failed" } else if s.done.is_some() { "done" } else { "running" }).unwrap_or("idle")}>
             <header class="result-head">
                 <h3>{ family_name(lang, family) }</h3>
-                if let Some(entry) = entry {
-                    <span class="muted small" title={tr(lang, "本项目测试集上的 BLEU（beam 4）、参考译文的困惑度与参数量", "BLEU on this project's test split (beam 4), the references' perplexity, and parameter count")}>
-                        { format!("BLEU {:.1}", entry.test.bleu) }
-                        if let Some(p) = &entry.perplexity { { format!(" · {} {:.1}", tr(lang, "困惑度", "PPL"), p.test) } }
-                        { format!(" · {:.2}M {}", entry.params as f64 / 1e6, tr(lang, "参数", "params")) }
-                    </span>
-                }
+                <crate::components::ModelFacts model_id={model_id.clone()} />
             </header>
             <DownloadBar model_id={model_id.clone()} />
             { body }

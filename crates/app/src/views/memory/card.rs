@@ -221,6 +221,7 @@ pub fn MemoryCard(props: &MemoryCardProps) -> Html {
             <header class="result-head">
                 <h3>{ family_name(lang, family) }</h3>
                 <span class="muted small">{ if family.has_fixed_context() { tr(lang, "固定 c", "fixed c") } else { tr(lang, "注意力", "attention") } }</span>
+                <crate::components::ModelFacts model_id={model_id.clone()} />
             </header>
             <DownloadBar model_id={model_id} />
             { body }
