@@ -4,22 +4,15 @@
 //! text, with no byte or `##` label (the committed fixture tokenizers: 1,000 English pieces, so
 //! many words split and rarer characters fall back to bytes).
 
-use std::io::Read;
-use std::path::PathBuf;
+mod training_text;
+use training_text::training_text;
 
 use seq2seq_core::tokenizer::{
     check_input, figure_labels, join_for_reading, InputProblem, Language, Tokenizer,
 };
 
 fn training_pairs() -> Vec<(String, String)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/tatoeba-cmn-eng/cmn-train.txt.gz");
-    let file = std::fs::File::open(&path)
-        .unwrap_or_else(|e| panic!("the training text {}: {e}", path.display()));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = training_text();
     let pairs: Vec<(String, String)> = text
         .lines()
         .map(|line| {

@@ -1,7 +1,8 @@
 //! Tokenizer tests on the committed fixtures (built by `seq2seq-train prepare --en-vocab 1000
 //! --min-char-count 3`) and on the whole training text (`data/tatoeba-cmn-eng/cmn-train.txt.gz`).
 
-use std::path::PathBuf;
+mod training_text;
+use training_text::training_text;
 
 use seq2seq_core::tokenizer::{
     normalize, to_simplified, Encoding, Language, Tokenizer, BOS, EOS, LANG_TAG, MAX_INPUT_CHARS,
@@ -30,18 +31,6 @@ fn encode(t: &Tokenizer, text: &str) -> Encoding {
 }
 
 /// The whole training text, committed in the repository (gzip).
-fn training_text() -> String {
-    use std::io::Read;
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/tatoeba-cmn-eng/cmn-train.txt.gz");
-    let file = std::fs::File::open(&path)
-        .unwrap_or_else(|e| panic!("the training text {}: {e}", path.display()));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    text
-}
 
 #[test]
 fn fixtures_load_and_write_back_identically() {
