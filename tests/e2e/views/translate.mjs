@@ -74,20 +74,6 @@ export async function run(t) {
     t.assert(/BLEU \d+\.\d/.test(facts) && /MB/.test(facts), `${model}: facts line ${facts}`);
   }
 
-  // A translation that loops is marked as such (issue 14 §4); one that ends normally is not.
-  t.assert((await page.locator('article.result .ending-mark').count()) === 0, 'no ending mark on translations that end with EOS');
-  await t.open(query({ backend: t.backend, models: 'gru', text: LOOPING }));
-  await t.translationsSettled();
-  const looped = await cardText(page, 'gru-en-zh');
-  t.assert(looped === t.expected('gru-en-zh', 1, LOOPING), `gru-en-zh on the looping input: page ${looped}, CLI ${t.expected('gru-en-zh', 1, LOOPING)}`);
-  const mark = page.locator('article.result[data-model="gru-en-zh"] .ending-mark');
-  t.assert((await mark.getAttribute('data-ending')) === 'loop', `the loop is marked: ${await mark.getAttribute('data-ending')}`);
-  const markText = await mark.innerText();
-  t.assert(/打转/.test(markText) && /连续重复了 \d+ 次/.test(markText), `the mark says how it loops: ${markText}`);
-  t.log(`loop mark: ${markText}`);
-  await t.open(query({ backend: t.backend, text: APPLE, models: 'gru-attn,transformer' }));
-  await t.translationsSettled();
-
   // The header's badge keeps one width whatever it says, so nothing below it moves (issue 16 §4):
   // measured with its text now, and with the longest texts it can show written into it.
   const headerBox = async () => page.evaluate(() => {
@@ -101,6 +87,20 @@ export async function run(t) {
   }
   t.assert(boxes.every((b) => Math.abs(b.width - boxes[0].width) < 0.5 && Math.abs(b.tabsTop - boxes[0].tabsTop) < 0.5),
     `the header badge and the tabs do not move when the badge's text changes: ${JSON.stringify(boxes)}`);
+
+  // A translation that loops is marked as such (issue 14 §4); one that ends normally is not.
+  t.assert((await page.locator('article.result .ending-mark').count()) === 0, 'no ending mark on translations that end with EOS');
+  await t.open(query({ backend: t.backend, models: 'gru', text: LOOPING }));
+  await t.translationsSettled();
+  const looped = await cardText(page, 'gru-en-zh');
+  t.assert(looped === t.expected('gru-en-zh', 1, LOOPING), `gru-en-zh on the looping input: page ${looped}, CLI ${t.expected('gru-en-zh', 1, LOOPING)}`);
+  const mark = page.locator('article.result[data-model="gru-en-zh"] .ending-mark');
+  t.assert((await mark.getAttribute('data-ending')) === 'loop', `the loop is marked: ${await mark.getAttribute('data-ending')}`);
+  const markText = await mark.innerText();
+  t.assert(/打转/.test(markText) && /连续重复了 \d+ 次/.test(markText), `the mark says how it loops: ${markText}`);
+  t.log(`loop mark: ${markText}`);
+  await t.open(query({ backend: t.backend, text: APPLE, models: 'gru-attn,transformer' }));
+  await t.translationsSettled();
 
   // The worker's files carry a content hash (crates/xtask/src/worker_hash.rs): never a stale one.
   t.assert(t.workers.length > 0 && t.workers.every((url) => /\/worker-[0-9a-f]{16}_loader\.js$/.test(url)), `worker URLs: ${t.workers}`);
