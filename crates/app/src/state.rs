@@ -328,7 +328,7 @@ impl AppState {
             _ => {
                 if let Response::Failed(failure) = response {
                     self.notices
-                        .push(Bilingual::new(failure.message.clone(), failure.message));
+                        .push(crate::components::failure_notice(&failure));
                 }
             }
         }
@@ -362,6 +362,8 @@ impl AppState {
                 self.jobs.remove(&job);
             }
             Response::Failed(failure) => {
+                // A download that failed is over: its bar goes, the message says why.
+                self.downloads.remove(&request.model_id);
                 state.failure = Some(failure);
                 self.jobs.remove(&job);
             }

@@ -29,6 +29,7 @@ async function reports(t) {
       state: c.dataset.state,
       report: r ? JSON.parse(r.dataset.report) : null,
       failure: c.querySelector('.failure')?.innerText ?? null,
+      detail: c.querySelector('.failure')?.dataset.detail ?? null,
       badge: c.querySelector('.badge')?.dataset.backend ?? null,
       ratio: c.querySelector('[data-finding="sensitivity"]')?.dataset.ratio ?? null,
       first: Number(c.querySelector('[data-finding="sensitivity"]')?.dataset.first),
@@ -123,15 +124,17 @@ export async function run(t) {
   }
   t.assert(JSON.stringify(stepped['rnn-en-zh'].report.sensitivity) === JSON.stringify(rnn), 'rnn: one c for every step');
 
-  // 5. A source past the token limit: the Translate view's message (byte pieces: 3 per character).
-  await t.open(`?view=memory&backend=${t.backend}&text=${encodeURIComponent('汉'.repeat(120))}`);
+  // 5. A source past the token limit: a Chinese message on the Chinese page, the worker's own
+  //    words in the details (rare Latin letters are byte pieces: 2 per letter, ~500 tokens).
+  await t.open(`?view=memory&backend=${t.backend}&text=${encodeURIComponent('ŵŷ '.repeat(100).trim())}`);
   await settled(t, 120000);
   const tooLong = await reports(t);
   for (const f of FAMILIES) {
     const s = tooLong[`${f}-en-zh`];
-    t.assert(s.state === 'failed' && /the limit is 256/.test(s.failure), `${f}: too long → ${s.state} ${s.failure}`);
+    t.assert(s.state === 'failed' && /the limit is 256/.test(s.detail), `${f}: too long → ${s.state} ${s.detail}`);
+    t.assert(/^无法计算：这段输入超出了模型能处理的范围/.test(s.failure), `${f}: the message is Chinese: ${s.failure}`);
   }
-  t.log(`too long: ${tooLong['rnn-en-zh'].failure}`);
+  t.log(`too long: ${tooLong['rnn-en-zh'].failure} / ${tooLong['rnn-en-zh'].detail}`);
 
   // 6. English, dark, phone; embed.
   const q = `view=memory&backend=${t.backend}&text=${encodeURIComponent(text)}`;

@@ -221,13 +221,20 @@ export async function run(t) {
     await page.goto(`${t.faultsUrl}${query({ backend: t.backend, models: 'rnn,lstm,gru-attn', text: APPLE })}`);
     await page.waitForSelector('#app .page main.view');
     await t.translationsSettled();
-    const missing = await page.locator('article.result[data-model="rnn-en-zh"] .failure').innerText();
-    t.assert(missing.includes('404'), `missing weights: ${missing}`);
-    const html = await page.locator('article.result[data-model="lstm-en-zh"] .failure').innerText();
-    t.assert(html.includes('catalogue') && html.includes('error page'), `HTML instead of weights: ${html}`);
+    // The page says what happened in its language; the worker's words are in the details.
+    const failureOf = async (model) => {
+      const el = page.locator(`article.result[data-model="${model}"] .failure`);
+      return { text: await el.innerText(), detail: await el.getAttribute('data-detail'), kind: await el.getAttribute('data-kind') };
+    };
+    const missing = await failureOf('rnn-en-zh');
+    t.assert(missing.detail.includes('404') && /^无法翻译：/.test(missing.text) && !/[A-Za-z]{3,}/.test(missing.text.split('\n')[0]), `missing weights: ${JSON.stringify(missing)}`);
+    const html = await failureOf('lstm-en-zh');
+    t.assert(html.kind === 'ModelFile' && html.detail.includes('catalogue') && html.detail.includes('error page'), `HTML instead of weights: ${JSON.stringify(html)}`);
+    t.assert(/^无法翻译：模型文件缺失、损坏，或与模型目录不符/.test(html.text), `the model-file message is Chinese: ${html.text}`);
+    t.assert((await page.locator('article.result[data-model="lstm-en-zh"] .download').count()) === 0, 'a failed download leaves no progress bar');
     t.assert(await cardText(page, 'gru-attn-en-zh') === t.expected('gru-attn-en-zh', 1, APPLE), 'the other models still work');
-    t.log(`404: ${missing}`);
-    t.log(`HTML: ${html}`);
+    t.log(`404: ${missing.text} / ${missing.detail}`);
+    t.log(`HTML: ${html.text} / ${html.detail}`);
     await t.screenshot('bad-model-files');
   } else {
     t.log('no E2E_FAULTS_URL: bad model files not tested in this run');

@@ -38,8 +38,14 @@ pub fn Notices(props: &NoticesProps) -> Html {
     });
     let catalog = props.catalog_error.as_ref().map(|e| {
         html! {
-            <div class="notice error" role="alert">
-                { tr(lang, "无法读取模型目录：", "Could not read the model catalogue: ") }{ e.clone() }
+            <div class="notice error" role="alert" data-detail={e.clone()}>
+                { tr(lang,
+                    "无法读取模型目录（models/index.json）：文件缺失、损坏或网络出错。重新加载页面再试。",
+                    "Could not read the model catalogue (models/index.json): the file is missing or damaged, or the network failed. Reload the page to try again.") }
+                <details class="failure-detail">
+                    <summary>{ tr(lang, "技术细节", "Technical details") }</summary>
+                    <code>{ e.clone() }</code>
+                </details>
             </div>
         }
     });

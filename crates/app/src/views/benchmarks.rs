@@ -108,7 +108,7 @@ pub fn Benchmarks() -> Html {
     };
 
     let failure = bench.failure.as_ref().map(|f| {
-        html! { <p class="failure" role="alert">{ tr(lang, "性能测试失败：", "The benchmark failed: ") }{ f.message.clone() }</p> }
+        html! { <crate::components::FailureNote failure={f.clone()} lead={("性能测试失败", "The benchmark failed")} /> }
     });
     let stopped = bench.cancelled.then(|| {
         let kept = bench.result.as_ref().is_some_and(|r| r.stopped);

@@ -119,7 +119,7 @@ pub fn Parallel() -> Html {
                 </div>
                 { for progress }
                 if let Some(f) = &run.failure {
-                    <p class="failure" role="alert" id="parallel-failure">{ tr(lang, "运行失败：", "The run failed: ") }{ f.message.clone() }</p>
+                    <crate::components::FailureNote failure={f.clone()} lead={("运行失败", "The run failed")} id="parallel-failure" />
                 }
                 if run.cancelled {
                     <p class="muted small" id="parallel-stopped">{ tr(lang, "已停止：下面是停止前完成的部分。", "Stopped: below is what finished before.") }</p>

@@ -353,7 +353,7 @@ pub fn QkvExplorer() -> Html {
 
     let failure = match &answer {
         Some(Err(f)) => html! {
-            <p class="failure" role="alert">{ tr(lang, "无法计算：", "Could not compute: ") }{ f.message.clone() }</p>
+            <crate::components::FailureNote failure={f.clone()} lead={("无法计算", "Could not compute")} />
         },
         _ => html! {},
     };

@@ -54,9 +54,7 @@ pub fn StepThrough() -> Html {
         Some(state) if state.failure.is_some() => {
             let failure = state.failure.clone().unwrap_or_else(|| unreachable!());
             html! {
-                <p class="failure" role="alert" data-kind={format!("{:?}", failure.kind)}>
-                    { tr(lang, "无法翻译：", "Could not translate: ") }{ failure.message }
-                </p>
+                <crate::components::FailureNote {failure} lead={("无法翻译", "Could not translate")} />
             }
         }
         Some(state) => match &done {

@@ -72,9 +72,7 @@ pub fn TranslationCard(props: &TranslationCardProps) -> Html {
         Some(state) => {
             if let Some(failure) = &state.failure {
                 html! {
-                    <p class="failure" role="alert" data-kind={format!("{:?}", failure.kind)}>
-                        { tr(lang, "无法翻译：", "Could not translate: ") }{ failure.message.clone() }
-                    </p>
+                    <crate::components::FailureNote failure={failure.clone()} lead={("无法翻译", "Could not translate")} />
                 }
             } else {
                 // Finished: the result's shared parts; streaming: the steps so far.

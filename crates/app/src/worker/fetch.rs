@@ -81,8 +81,14 @@ async fn fetch(url: &str) -> Result<Response, Failure> {
         .map_err(|e| js_error(&format!("could not download {url}"), e))?;
     let response: Response = value.unchecked_into();
     if !response.ok() {
+        // 404/410: the file is not on the host (a model file missing); else the host or the
+        // network failed.
+        let kind = match response.status() {
+            404 | 410 => FailureKind::ModelFile,
+            _ => FailureKind::Network,
+        };
         return Err(Failure {
-            kind: FailureKind::Network,
+            kind,
             message: format!("HTTP {} for {url}", response.status()),
         });
     }

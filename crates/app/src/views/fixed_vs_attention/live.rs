@@ -140,7 +140,7 @@ pub fn RunRow(props: &RunRowProps) -> Html {
         None => html! {},
         Some(s) => {
             if let Some(failure) = &s.failure {
-                html! { <p class="failure" role="alert">{ tr(lang, "无法翻译：", "Could not translate: ") }{ failure.message.clone() }</p> }
+                html! { <crate::components::FailureNote failure={failure.clone()} lead={("无法翻译", "Could not translate")} /> }
             } else if let Some(done) = &s.done {
                 html! {
                     <>

@@ -41,7 +41,9 @@ pub fn ContextStack(props: &ContextStackProps) -> Html {
     let fixed = family.has_fixed_context();
     let body = match &done {
         None => match state.as_ref().and_then(|s| s.failure.clone()) {
-            Some(f) => html! { <p class="failure" role="alert">{ f.message }</p> },
+            Some(failure) => {
+                html! { <crate::components::FailureNote {failure} lead={("无法翻译", "Could not translate")} /> }
+            }
             None => html! { <p class="muted">{ tr(lang, "翻译中…", "Translating…") }</p> },
         },
         Some(done) => {

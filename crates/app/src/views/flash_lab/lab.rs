@@ -65,9 +65,7 @@ pub fn LabPanel() -> Html {
         .map(|progress| html! { <crate::components::RunProgress id="flash-progress" progress={progress.clone()} /> });
     let failure = run.failure.as_ref().map(|f| {
         html! {
-            <p class="failure" role="alert" id="flash-failure">
-                { tr(lang, "实验失败：", "The lab failed: ") }{ f.message.clone() }
-            </p>
+            <crate::components::FailureNote failure={f.clone()} lead={("实验失败", "The lab failed")} id="flash-failure" />
         }
     });
     let slow = software && lab_n > 1024 && no_gpu.is_none();

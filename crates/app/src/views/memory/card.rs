@@ -183,9 +183,7 @@ pub fn MemoryCard(props: &MemoryCardProps) -> Html {
             html! { <p class="muted small memory-progress" aria-live="polite">{ label }</p> }
         }
         Some(MemoryState::Failed(f)) => html! {
-            <p class="failure" role="alert" data-kind={format!("{:?}", f.kind)}>
-                { tr(lang, "无法计算：", "Could not compute: ") }{ f.message.clone() }
-            </p>
+            <crate::components::FailureNote failure={f.clone()} lead={("无法计算", "Could not compute")} />
         },
         Some(MemoryState::Done(r)) => {
             let total = r.millis.translate + r.millis.sensitivity + r.millis.loss;
