@@ -76,6 +76,9 @@ export async function run(t) {
       t.assert(englishWords(text).length === 0, `Chinese ${table.kind} table: no English in "${text}"`);
     }
   }
+  // The timer line is Chinese too (TIMESTAMP_QUERY, performance.now are the API's names).
+  const timerLine = await t.page.textContent('.bench-results .bench-timer');
+  t.assert(englishWords(timerLine.replace(/TIMESTAMP_QUERY|performance\.now|\bns\b/g, '')).length === 0, `the timer line is Chinese: ${timerLine}`);
   t.log('tables', tables.map((x) => `${x.kind}: ${x.rows.length} rows`));
   const numeric = (cell) => /^\s*\d+(\.\d+)?/.test(cell);
   for (const kind of ['matmul', 'attention']) {

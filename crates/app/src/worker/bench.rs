@@ -77,7 +77,7 @@ async fn cpu_only(reply: &Reply, quick: bool, start: f64) {
     let mut suite = CpuOnly::new(config(quick));
     let report = |suite: CpuOnly| Report {
         device: "CPU (WebAssembly, one thread)".into(),
-        timer: "no GPU: CPU wall clock (performance.now())".into(),
+        timer: seq2seq_gpu::bench::Timer::CpuOnly,
         tables: suite.into_tables(),
         cpu_only: true,
         ..Report::default()

@@ -31,3 +31,39 @@ impl Lang {
         }
     }
 }
+
+/// How a run's GPU times were taken, in either language (the Markdown's English is the same
+/// as before the page became bilingual).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Timer {
+    /// WebGPU/wgpu timestamp queries written around each sample's work.
+    Timestamps { period_ns: f32 },
+    /// No `TIMESTAMP_QUERY` on the adapter: wall clock around submit and wait.
+    #[default]
+    WallClock,
+    /// No GPU at all: the CPU's wall clock (`performance.now()` in a page).
+    CpuOnly,
+}
+
+impl Timer {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Timer::Timestamps { period_ns } => lang.tr_with(
+                || format!("GPU 时间戳查询（周期 {period_ns} ns）"),
+                || format!("timestamp queries (period {period_ns} ns)"),
+            ),
+            Timer::WallClock => lang
+                .tr(
+                    "适配器不支持 TIMESTAMP_QUERY：用挂钟计时（提交到完成）",
+                    "no TIMESTAMP_QUERY on this adapter: wall clock around submit + wait",
+                )
+                .to_owned(),
+            Timer::CpuOnly => lang
+                .tr(
+                    "没有 GPU：CPU 挂钟（performance.now()）",
+                    "no GPU: CPU wall clock (performance.now())",
+                )
+                .to_owned(),
+        }
+    }
+}

@@ -35,7 +35,11 @@ impl Report {
     /// The device, the timer, every table, then the verdict (or "CPU only"), and a line saying
     /// the reader stopped the run if so.
     pub fn to_markdown(&self) -> String {
-        let mut s = format!("Device: {}\n\nGPU timer: {}\n\n", self.device, self.timer);
+        let mut s = format!(
+            "Device: {}\n\nGPU timer: {}\n\n",
+            self.device,
+            self.timer.text(Lang::En)
+        );
         for t in &self.tables {
             s += &t.to_markdown();
             s += "\n";

@@ -41,7 +41,7 @@ pub use config::BenchConfig;
 pub use cpu_only::{CpuOnly, CpuShape};
 pub use display::{Cell, Highlight, Pick};
 pub use headings::Column;
-pub use lang::Lang;
+pub use lang::{Lang, Timer};
 pub use markdown::sequential_markdown;
 pub use plan::{PlanItem, RunPlan};
 pub use table::*;
@@ -133,11 +133,13 @@ impl Bench {
     }
 
     /// How GPU times are taken on this device.
-    pub fn timer(&self) -> String {
+    pub fn timer(&self) -> Timer {
         if self.queries.is_some() {
-            format!("timestamp queries (period {} ns)", self.period_ns)
+            Timer::Timestamps {
+                period_ns: self.period_ns as f32,
+            }
         } else {
-            "no TIMESTAMP_QUERY on this adapter: wall clock around submit + wait".into()
+            Timer::WallClock
         }
     }
 

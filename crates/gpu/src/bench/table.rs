@@ -190,7 +190,7 @@ pub struct Report {
     /// The adapter (or "CPU (WebAssembly, one thread)" without WebGPU).
     pub device: String,
     /// How GPU times were taken (timestamp queries or wall clock).
-    pub timer: String,
+    pub timer: super::lang::Timer,
     pub tables: Vec<Table>,
     /// Results that did not match the CPU reference (should be empty).
     pub failures: Vec<String>,

@@ -113,7 +113,7 @@ pub fn Results(props: &ResultsProps) -> Html {
         <div class="bench-results" data-cpu-only={report.cpu_only.to_string()}>
             <section class="card">
                 <p class="bench-ran-on"><strong>{ tr(lang, "运行设备：", "Ran on: ") }</strong><span class="device-name">{ report.device.clone() }</span></p>
-                <p class="muted small">{ tr(lang, "计时：", "Timer: ") }{ report.timer.clone() }{ " · " }{ tr(lang, "总用时 ", "total ") }{ millis(report.millis) }</p>
+                <p class="muted small bench-timer">{ tr(lang, "计时：", "Timer: ") }{ report.timer.text(table_lang(lang)) }{ " · " }{ tr(lang, "总用时 ", "total ") }{ millis(report.millis) }</p>
                 if !report.cpu_only {
                     <ul class="highlights">{ for picks }</ul>
                     if report.failures.is_empty() {
