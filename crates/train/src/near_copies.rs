@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use seq2seq_core::tokenizer::{normalize, Language};
+use seq2seq_core::tokenizer::{normalize, Language, ScriptCounts};
 
 use crate::data::Pair;
 
@@ -49,16 +49,9 @@ pub fn match_key(language: Language, text: &str) -> String {
         .collect()
 }
 
-/// Whether an example is English or Chinese (any Han character: Chinese).
+/// Whether an example is English or Chinese (core's input check: Han characters vs Latin words).
 fn language_of(example: &str) -> Language {
-    if example
-        .chars()
-        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-    {
-        Language::Zh
-    } else {
-        Language::En
-    }
+    ScriptCounts::of(example).dominant().unwrap_or(Language::En)
 }
 
 /// One example's matching key, and the side of a pair it is compared with.

@@ -269,7 +269,7 @@ async fn run_gpu(
         Err(e) => {
             // The kind was decided where the failure happened (a failed read-back waits
             // there for the device-lost news), so it is read here once.
-            let lost = matches!(&e, Error::Backend(b) if b.kind == BackendErrorKind::DeviceLost);
+            let lost = e.backend_kind() == Some(BackendErrorKind::DeviceLost);
             let why = Hosting::gpu_failure_reason(
                 lost,
                 Bilingual::new("翻译", "the translation"),
@@ -324,8 +324,7 @@ async fn measure_both(hosting: &Rc<RefCell<Hosting>>, reply: &Reply, request: &T
                 }
             }
             Err(e) => {
-                let lost =
-                    matches!(&e, Error::Backend(b) if b.kind == BackendErrorKind::DeviceLost);
+                let lost = e.backend_kind() == Some(BackendErrorKind::DeviceLost);
                 let why = Hosting::gpu_failure_reason(
                     lost,
                     Bilingual::new("测速", "the timing run"),

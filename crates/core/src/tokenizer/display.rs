@@ -110,22 +110,16 @@ pub fn join_for_reading(language: Language, tokens: &[String]) -> String {
 
 /// UTF-8 bytes → (character, bytes it took); each invalid or incomplete sequence is one `�`
 /// (the same cuts as `String::from_utf8_lossy`).
-fn spelled_characters(mut bytes: &[u8]) -> Vec<(String, usize)> {
+fn spelled_characters(bytes: &[u8]) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    while !bytes.is_empty() {
-        let (valid, bad) = match std::str::from_utf8(bytes) {
-            Ok(_) => (bytes.len(), 0),
-            Err(e) => (
-                e.valid_up_to(),
-                e.error_len().unwrap_or(bytes.len() - e.valid_up_to()),
-            ),
-        };
-        let good = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
-        out.extend(good.chars().map(|c| (c.to_string(), c.len_utf8())));
-        if bad > 0 {
-            out.push((char::REPLACEMENT_CHARACTER.to_string(), bad));
+    for chunk in bytes.utf8_chunks() {
+        out.extend(chunk.valid().chars().map(|c| (c.to_string(), c.len_utf8())));
+        if !chunk.invalid().is_empty() {
+            out.push((
+                char::REPLACEMENT_CHARACTER.to_string(),
+                chunk.invalid().len(),
+            ));
         }
-        bytes = &bytes[valid + bad..];
     }
     out
 }
