@@ -9,6 +9,7 @@
 
 pub mod average;
 pub mod data;
+pub mod dictionary;
 pub mod evaluate;
 pub mod export;
 pub mod io;

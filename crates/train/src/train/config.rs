@@ -77,6 +77,12 @@ pub struct TrainConfig {
     #[arg(long, default_value_t = 0.6)]
     #[serde(default)]
     pub ladder_share: f64,
+    /// Dictionary pairs (English<TAB>Chinese; `crate::dictionary`, e.g.
+    /// data/dictionary/hsk-cedict-pairs.tsv) added once per epoch as single examples, after
+    /// dropping the page's examples' near-copies and any dev or test sentence.
+    #[arg(long)]
+    #[serde(default)]
+    pub dictionary: Option<PathBuf>,
     /// Start from these weights (an exported model.safetensors or a run's checkpoint) instead of
     /// random ones; the tensors must match the family and sizes above.
     #[arg(long)]
@@ -108,7 +114,8 @@ pub struct Args {
     #[arg(long)]
     pub run_dir: Option<PathBuf>,
     /// Continue from the run directory's last checkpoint (its saved settings win over flags,
-    /// except --total-epochs and a larger --time-budget-minutes, which extend the run).
+    /// except --total-epochs and a larger --time-budget-minutes, which extend the run, and
+    /// --dictionary, which adds dictionary pairs from then on).
     #[arg(long)]
     pub resume: bool,
     /// Train for this many epochs in all: overrides the count of --config-file, or of the run

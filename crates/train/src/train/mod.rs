@@ -116,6 +116,11 @@ impl Session {
             // The saved epoch count wins (see `Args::total_epochs` to change it); a larger time
             // budget extends a run: the cosine decay is re-stretched over it.
             c.time_budget_minutes = c.time_budget_minutes.max(config.time_budget_minutes);
+            // --dictionary on a resume adds the dictionary pairs from here on (a fine-tuning
+            // variant of a finished run; the data order of later epochs changes with it).
+            if config.dictionary.is_some() {
+                c.dictionary = config.dictionary.clone();
+            }
             (c, Some(s))
         } else {
             (config, None)
@@ -136,9 +141,27 @@ impl Session {
             config.ladder_share,
             config.seed,
         );
+        let dictionary = match &config.dictionary {
+            Some(path) => {
+                let examples = Path::new(crate::near_copies::DEFAULT_EXAMPLES);
+                let (pairs, stats) = crate::dictionary::read(path, examples, &config.data)?;
+                eprintln!(
+                    "dictionary {}: {} pairs, {} kept ({} near-copies of the page's examples, \
+                     {} dev/test sentences dropped)",
+                    path.display(),
+                    stats.read,
+                    stats.kept,
+                    stats.example_copies,
+                    stats.scored_sentences
+                );
+                pairs
+            }
+            None => Vec::new(),
+        };
         let en_zh: Vec<(String, String)> = singles
             .into_iter()
             .chain(joined)
+            .chain(dictionary)
             .map(|p| (p.en, p.zh))
             .collect();
         let train = split_for(&en_zh, sl);
