@@ -21,6 +21,10 @@ use crate::near_copies::{self, match_key};
 /// The repository's dictionary file.
 pub const DEFAULT_DICTIONARY: &str = "data/dictionary/hsk-cedict-pairs.tsv";
 
+/// What a model trained on the dictionary must credit, and its license (data/dictionary/README.md).
+pub const ATTRIBUTION: &str = "Dictionary pairs: HSK 1–6 words (complete-hsk-vocabulary, MIT) with English glosses from CC-CEDICT (MDBG), CC BY-SA 4.0.";
+pub const LICENSE_URL: &str = "https://creativecommons.org/licenses/by-sa/4.0/";
+
 /// What was read and what was kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DictionaryStats {

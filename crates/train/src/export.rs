@@ -94,6 +94,10 @@ pub struct IndexEntry {
     /// Perplexity of the test references; absent in exports made before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perplexity: Option<PerplexityEntry>,
+    /// The dictionary file the training added (`train --dictionary`); such weights are
+    /// CC BY-SA 4.0 (data/dictionary/README.md). Absent when none was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dictionary: Option<String>,
 }
 
 /// The length ladder's scores of one model, and how long its training inputs were.
@@ -360,6 +364,7 @@ pub fn export_with(
         beam,
         ladder: Some(ladder),
         perplexity: Some(perplexity),
+        dictionary: config.dictionary.as_ref().map(|p| p.display().to_string()),
     };
     std::fs::write(dir.join("card.md"), card(state, &entry, extras, eval_limit))?;
     update_index(&out.join("index.json"), &entry)?;
@@ -409,14 +414,39 @@ pub fn update_index(path: &Path, entry: &IndexEntry) -> Result<()> {
         (fam.map_or(99, catalogue_rank), dir.to_string())
     };
     models.sort_by_key(key);
+    let (license, attribution) = index_terms(&models);
     let index = serde_json::json!({
         "version": 1,
-        "license": "Models: MIT OR Apache-2.0. Training data: CC BY 2.0 FR.",
-        "attribution": ATTRIBUTION,
+        "license": license,
+        "attribution": attribution,
         "models": models,
     });
     std::fs::write(path, serde_json::to_string_pretty(&index)? + "\n")?;
     Ok(())
+}
+
+/// index.json's license and attribution: the dictionary's terms join Tatoeba's when a model
+/// was trained on it (`IndexEntry::dictionary`).
+pub fn index_terms(models: &[Value]) -> (String, String) {
+    let with_dictionary: Vec<&str> = models
+        .iter()
+        .filter(|m| m.get("dictionary").is_some_and(|d| !d.is_null()))
+        .filter_map(|m| m.get("id").and_then(Value::as_str))
+        .collect();
+    if with_dictionary.is_empty() {
+        return (
+            "Models: MIT OR Apache-2.0. Training data: CC BY 2.0 FR.".to_string(),
+            ATTRIBUTION.to_string(),
+        );
+    }
+    (
+        format!(
+            "Models: MIT OR Apache-2.0, except {} (trained on dictionary pairs): CC BY-SA 4.0. \
+             Training data: CC BY 2.0 FR; dictionary pairs: CC BY-SA 4.0.",
+            with_dictionary.join(", ")
+        ),
+        format!("{ATTRIBUTION} {}", crate::dictionary::ATTRIBUTION),
+    )
 }
 
 fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usize>) -> String {
@@ -502,9 +532,16 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
         s += notes.trim_end();
         s += "\n\n";
     }
-    s += &format!(
-        "## License and attribution\n\nModel weights: MIT OR Apache-2.0 (the project's license). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/\n"
-    );
+    s += &match &e.dictionary {
+        None => format!(
+            "## License and attribution\n\nModel weights: MIT OR Apache-2.0 (the project's license). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/\n"
+        ),
+        Some(path) => format!(
+            "## License and attribution\n\nModel weights: CC BY-SA 4.0 ({}): the training added the dictionary pairs of `{path}` (data/dictionary/README.md). Training data: {ATTRIBUTION} License: https://creativecommons.org/licenses/by/2.0/fr/ {}\n",
+            crate::dictionary::LICENSE_URL,
+            crate::dictionary::ATTRIBUTION
+        ),
+    };
     s
 }
 
@@ -537,4 +574,23 @@ pub fn ladder_section(l: &LadderEntry) -> String {
         s += &format!("| {name} | {n} | {b:.2} |\n");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_trained_on_the_dictionary_changes_the_index_terms() {
+        let plain = vec![serde_json::json!({"id": "gru-en-zh"})];
+        assert_eq!(index_terms(&plain).1, ATTRIBUTION);
+        let mixed = vec![
+            serde_json::json!({"id": "gru-en-zh"}),
+            serde_json::json!({"id": "transformer-en-zh", "dictionary": "d.tsv"}),
+        ];
+        let (license, attribution) = index_terms(&mixed);
+        assert!(license.contains("except transformer-en-zh"), "{license}");
+        assert!(license.contains("CC BY-SA 4.0"), "{license}");
+        assert!(attribution.contains("CC-CEDICT"), "{attribution}");
+    }
 }

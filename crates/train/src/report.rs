@@ -115,6 +115,7 @@ mod tests {
             beam: 4,
             ladder: None,
             perplexity: None,
+            dictionary: None,
         }
     }
 
