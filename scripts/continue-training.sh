@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Continued training of ladder-fine-tuned models (issue 14, single-sentence quality): each run
+# copies runs/ladder/<id>/ (the shipped model's run, finished) to runs/long/<name>/ and resumes
+# it with a larger time budget, which re-stretches its cosine decay over the new total
+# (`train --resume --time-budget-minutes`, train/mod.rs); with DICTIONARY=1 the resumed run also
+# adds the dictionary pairs of data/dictionary/ (`--dictionary`). Finished runs are exported to
+# runs/long/export-<name>/ (dev and test, singles and ladder, beam 4) to be compared on dev with
+# the shipped model before anything replaces www/models/.
+# Resumable: run it again after an interruption and the run continues from its checkpoint.
+#
+#   nohup nice -n 10 scripts/continue-training.sh transformer-en-zh 108 > runs/long/transformer-en-zh.log 2>&1 &
+#   DICTIONARY=1 scripts/continue-training.sh transformer-en-zh 108     # → runs/long/transformer-en-zh-dict
+#
+# The budget is the run's total training time in minutes, the ladder fine-tuning's included
+# (train_secs in runs/ladder/<id>/state.json: transformer-en-zh 33.5, gru-attn-en-zh 28.4).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BIN=target/release/seq2seq-train
+# One thread per run: see scripts/ladder-finetune.sh.
+export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
+[ -x "$BIN" ] || cargo build --release -p seq2seq-train
+id=$1
+budget=$2
+name=$id
+extra=()
+if [ "${DICTIONARY:-0}" = 1 ]; then
+  name=$id-dict
+  extra=(--dictionary data/dictionary/hsk-cedict-pairs.tsv)
+fi
+run=runs/long/$name
+[ -d "$run" ] || cp -r "runs/ladder/$id" "$run"
+# Done when the run finished with its whole budget spent (the copied ladder run finished too,
+# with less).
+done=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))
+print(int(s["finished"] and s["train_secs"] >= float(sys.argv[2]) * 60))' "$run/state.json" "$budget")
+if [ "$done" = 0 ]; then
+  "$BIN" train --resume --run-dir "$run" "${extra[@]}" --total-epochs 12 \
+    --time-budget-minutes "$budget" --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
+fi
+[ -f "runs/long/export-$name/$id/card.md" ] ||
+  "$BIN" export --run "$run" --weights last --out "runs/long/export-$name"
