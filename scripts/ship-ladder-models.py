@@ -7,6 +7,8 @@ www/models/index.json with the export's (scores, ladder, perplexity, sha256, byt
 
 Run after scripts/ladder-finetune.sh has exported the models, and only for models whose dev
 scores (README, "The length ladder") beat the shipped ones.
+`--notes-only <id>…` writes the note into runs/ladder/<id>/card-notes.md instead (for exporting
+a run straight into www/models, as scripts/retune-length-penalty.sh does).
 """
 import json
 import shutil
@@ -52,5 +54,18 @@ def main(ids):
     index_path.write_text(json.dumps(index, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def write_notes(ids):
+    """Puts each model's note into runs/ladder/<id>/card-notes.md, which `export` appends to the
+    card, so that an export of the run straight into www/models keeps it."""
+    for model_id in ids:
+        path = ROOT / "runs/ladder" / model_id / "card-notes.md"
+        text = path.read_text() if path.exists() else ""
+        if "## How this model was made" not in text:
+            path.write_text(text + note(model_id).lstrip("\n"))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--notes-only"]:
+        write_notes(sys.argv[2:])
+    else:
+        main(sys.argv[1:])

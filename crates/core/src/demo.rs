@@ -70,6 +70,7 @@ pub fn random_translator(family: &str, seed: u64) -> Result<Translator<CpuBacken
         source_language: Language::En,
         target_language: Language::Zh,
         model: small_config(family, source.vocab_size(), target.vocab_size())?,
+        length_penalty: crate::decoding::LENGTH_PENALTY,
     };
     Translator::new(&CpuBackend, config, Weights::random(seed), source, target)
 }

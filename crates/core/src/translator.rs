@@ -18,6 +18,14 @@ pub struct TranslatorConfig {
     pub source_language: Language,
     pub target_language: Language,
     pub model: ModelConfig,
+    /// The GNMT length penalty α of this model's beam search, chosen on dev when it was
+    /// exported; configs without it use [`crate::decoding::LENGTH_PENALTY`].
+    #[serde(default = "default_length_penalty")]
+    pub length_penalty: f32,
+}
+
+fn default_length_penalty() -> f32 {
+    crate::decoding::LENGTH_PENALTY
 }
 
 impl TranslatorConfig {

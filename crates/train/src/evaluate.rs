@@ -43,6 +43,9 @@ pub struct Args {
     /// Target language of --hyps/--refs (en: BLEU with 13a, zh: BLEU with the zh tokenizer).
     #[arg(long, default_value = "en")]
     pub lang: String,
+    /// GNMT length penalty α of the beam search (default: the model's, from its config.json).
+    #[arg(long)]
+    pub length_penalty: Option<f32>,
     /// Evaluate the split's length ladder (`<split>-ladder.tsv`: 1–4 joined sentences) instead:
     /// BLEU per rung and by source length up to 40+ words; --limit applies per rung.
     #[arg(long, conflicts_with = "hyps")]
@@ -106,10 +109,10 @@ pub fn ladder_examples(inputs: &[(usize, String, String)]) -> Vec<(usize, String
 pub fn evaluate_ladder(
     t: &Translator<CpuBackend>,
     inputs: &[(usize, String, String)],
-    beam: usize,
+    opts: &DecodeOptions,
 ) -> LadderScores {
     let sources: Vec<String> = inputs.iter().map(|i| i.1.clone()).collect();
-    let hyps = translate_all(t, &sources, beam);
+    let hyps = translate_all(t, &sources, opts);
     let tok = BleuTokenizer::for_language(t.config.target_language);
     let score_where = |keep: &dyn Fn(usize, &str) -> bool| {
         let (h, r): (Vec<String>, Vec<String>) = inputs
@@ -207,21 +210,32 @@ pub fn spread(len: usize, n: usize) -> Vec<usize> {
     (0..n).map(|i| i * len / n).collect()
 }
 
-/// Decode options for evaluation: no traces, the page's length limit.
+/// Decode options for evaluation: no traces, the page's length limit and length penalty.
 pub fn options(beam: usize) -> DecodeOptions {
     DecodeOptions {
         beam_size: beam,
         max_len: seq2seq_core::decoding::MAX_TARGET_TOKENS,
-        length_penalty: 0.6,
+        length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
         top_k: 1,
         trace: false,
     }
 }
 
+/// `options(beam)` with the model's length penalty (chosen on dev at export).
+pub fn options_for(t: &Translator<CpuBackend>, beam: usize) -> DecodeOptions {
+    DecodeOptions {
+        length_penalty: t.config.length_penalty,
+        ..options(beam)
+    }
+}
+
 /// Translates every source through seq2seq-core, on all cores. A source the tokenizer or the
 /// model rejects (too long) gives an empty hypothesis.
-pub fn translate_all(t: &Translator<CpuBackend>, sources: &[String], beam: usize) -> Vec<String> {
-    let opts = options(beam);
+pub fn translate_all(
+    t: &Translator<CpuBackend>,
+    sources: &[String],
+    opts: &DecodeOptions,
+) -> Vec<String> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -230,7 +244,6 @@ pub fn translate_all(t: &Translator<CpuBackend>, sources: &[String], beam: usize
     let mut out = vec![String::new(); sources.len()];
     std::thread::scope(|scope| {
         for (srcs, outs) in sources.chunks(chunk).zip(out.chunks_mut(chunk)) {
-            let opts = &opts;
             scope.spawn(move || {
                 for (s, o) in srcs.iter().zip(outs.iter_mut()) {
                     *o = pollster::block_on(t.translate(s, opts, &mut |_| {}))
@@ -296,11 +309,11 @@ pub fn load_model(dir: &Path) -> Result<Translator<CpuBackend>> {
 pub fn evaluate(
     t: &Translator<CpuBackend>,
     pairs: &[(String, String)],
-    beam: usize,
+    opts: &DecodeOptions,
 ) -> (Scores, Vec<String>) {
     let sources: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
     let refs: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
-    let hyps = translate_all(t, &sources, beam);
+    let hyps = translate_all(t, &sources, opts);
     let s = score(
         &sources,
         &hyps,
@@ -351,6 +364,11 @@ pub fn run(args: &Args) -> Result<()> {
         .as_deref()
         .context("give --model <id> (or --hyps and --refs)")?;
     let t = load_model(&args.models_dir.join(id))?;
+    let opts = DecodeOptions {
+        length_penalty: args.length_penalty.unwrap_or(t.config.length_penalty),
+        ..options(args.beam)
+    };
+    let label = format!("beam {}, length penalty {}", args.beam, opts.length_penalty);
     if args.ladder {
         let inputs = ladder_inputs(
             &args.data,
@@ -359,11 +377,8 @@ pub fn run(args: &Args) -> Result<()> {
             args.limit,
         )?;
         let start = std::time::Instant::now();
-        let s = evaluate_ladder(&t, &inputs, args.beam);
-        print_ladder(
-            &format!("{id} on the {} ladder (beam {})", args.split, args.beam),
-            &s,
-        );
+        let s = evaluate_ladder(&t, &inputs, &opts);
+        print_ladder(&format!("{id} on the {} ladder ({label})", args.split), &s);
         println!("decoded in {:.1} s", start.elapsed().as_secs_f64());
         return Ok(());
     }
@@ -376,8 +391,8 @@ pub fn run(args: &Args) -> Result<()> {
             .collect();
     }
     let start = std::time::Instant::now();
-    let (s, hyps) = evaluate(&t, &pairs, args.beam);
-    print_scores(&format!("{id} on {} (beam {})", args.split, args.beam), &s);
+    let (s, hyps) = evaluate(&t, &pairs, &opts);
+    print_scores(&format!("{id} on {} ({label})", args.split), &s);
     println!("decoded in {:.1} s", start.elapsed().as_secs_f64());
     if let Some(p) = &args.hyps_out {
         std::fs::write(p, hyps.join("\n") + "\n")?;

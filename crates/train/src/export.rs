@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use candle_core::Device;
 use seq2seq_core::family::Family;
+use seq2seq_core::translator::TranslatorConfig;
 use seq2seq_core::weights::StorageType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,6 +42,9 @@ pub struct Args {
     /// half the bytes) or f16. Both are dequantised to f32 at load by seq2seq-core.
     #[arg(long, value_enum, default_value_t = Storage::Int8)]
     pub storage: Storage,
+    /// Length penalties α tried on dev; the best goes into config.json (one value: no tuning).
+    #[arg(long, value_delimiter = ',', default_values_t = crate::length_penalty::GRID)]
+    pub length_penalties: Vec<f32>,
 }
 
 /// The number format of an exported model.safetensors.
@@ -132,7 +136,7 @@ impl LadderEntry {
         let mut examples = Vec::new();
         for &split in splits {
             let inputs = evaluate::ladder_inputs(data, split, source, limit)?;
-            let s = evaluate::evaluate_ladder(t, &inputs, beam);
+            let s = evaluate::evaluate_ladder(t, &inputs, &evaluate::options_for(t, beam));
             evaluate::print_ladder(&format!("{id} {split} ladder (beam {beam})"), &s);
             if split == "test" {
                 // The page's ready-made inputs: from the whole test ladder, not a sample.
@@ -201,6 +205,7 @@ pub fn run(args: &Args) -> Result<()> {
         &args.out,
         args.beam,
         args.eval_limit,
+        &args.length_penalties,
     )?;
     if entry.bytes > 4_000_000 {
         eprintln!(
@@ -256,7 +261,8 @@ pub fn export(
         weights: best_weights_note(state),
         ..CardExtras::default()
     };
-    export_with(state, weights_file, &extras, out, beam, eval_limit)
+    let fixed = [seq2seq_core::decoding::LENGTH_PENALTY];
+    export_with(state, weights_file, &extras, out, beam, eval_limit, &fixed)
 }
 
 /// `export` with the card's weights line, notes and run directory given.
@@ -267,6 +273,7 @@ pub fn export_with(
     out: &Path,
     beam: usize,
     eval_limit: Option<usize>,
+    length_penalties: &[f32],
 ) -> Result<IndexEntry> {
     let config = &state.config;
     let (src_tok, tgt_tok, src_json, tgt_json) = config.tokenizers()?;
@@ -307,18 +314,36 @@ pub fn export_with(
     std::fs::write(dir.join(format!("tokenizer-{}.json", sl.code())), &src_json)?;
     std::fs::write(dir.join(format!("tokenizer-{}.json", tl.code())), &tgt_json)?;
 
-    // Load what we wrote, exactly as the app does, and score it.
-    let t = evaluate::load_model(&dir)?;
-    let score_split = |name: &str| -> Result<Scores> {
+    // Load what we wrote, exactly as the app does; choose its length penalty on dev; score it.
+    let split_pairs = |name: &str| -> Result<Vec<(String, String)>> {
         let pairs = read_split(&config.data.join(format!("{name}.tsv")))?;
-        let mut pairs = split_for(&pairs, sl);
-        if let Some(n) = eval_limit {
-            pairs = evaluate::spread(pairs.len(), n)
+        let pairs = split_for(&pairs, sl);
+        Ok(match eval_limit {
+            Some(n) => evaluate::spread(pairs.len(), n)
                 .into_iter()
                 .map(|i| pairs[i].clone())
-                .collect();
-        }
-        let (s, hyps) = evaluate::evaluate(&t, &pairs, beam);
+                .collect(),
+            None => pairs,
+        })
+    };
+    let mut t = evaluate::load_model(&dir)?;
+    let (alpha, tried) =
+        crate::length_penalty::choose(&t, &split_pairs("dev")?, beam, length_penalties);
+    if alpha != tc.length_penalty {
+        let tc = TranslatorConfig {
+            length_penalty: alpha,
+            ..tc
+        };
+        std::fs::write(
+            dir.join("config.json"),
+            serde_json::to_string_pretty(&tc)? + "\n",
+        )?;
+        t = evaluate::load_model(&dir)?;
+    }
+    let decoding = crate::length_penalty::card_section(alpha, &tried, beam);
+    let score_split = |name: &str| -> Result<Scores> {
+        let pairs = split_pairs(name)?;
+        let (s, hyps) = evaluate::evaluate(&t, &pairs, &evaluate::options_for(&t, beam));
         evaluate::print_scores(&format!("{id} {name} (beam {beam})"), &s);
         let _ = hyps;
         Ok(s)
@@ -366,7 +391,10 @@ pub fn export_with(
         perplexity: Some(perplexity),
         dictionary: config.dictionary.as_ref().map(|p| p.display().to_string()),
     };
-    std::fs::write(dir.join("card.md"), card(state, &entry, extras, eval_limit))?;
+    std::fs::write(
+        dir.join("card.md"),
+        card(state, &entry, extras, eval_limit, &decoding),
+    )?;
     update_index(&out.join("index.json"), &entry)?;
     Ok(entry)
 }
@@ -449,7 +477,14 @@ pub fn index_terms(models: &[Value]) -> (String, String) {
     )
 }
 
-fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usize>) -> String {
+/// `decoding`: the length-penalty paragraph (`length_penalty::card_section`).
+fn card(
+    state: &RunState,
+    e: &IndexEntry,
+    x: &CardExtras,
+    eval_limit: Option<usize>,
+    decoding: &str,
+) -> String {
     let c = &state.config;
     let arch = match c.family {
         Family::Transformer => format!(
@@ -479,6 +514,7 @@ fn card(state: &RunState, e: &IndexEntry, x: &CardExtras, eval_limit: Option<usi
     );
     s += "## Scores (project test and dev splits, beam 4, seq2seq-core decoding of these exact files)\n\n";
     s += "BLEU and chrF follow sacreBLEU's definitions (BLEU: `13a` tokens for English, `zh` (one token per Chinese character) for Chinese; chrF2 on characters).\n\n";
+    s += decoding;
     if let Some(n) = eval_limit {
         s += &format!("**Scored on {n} sentences of each split, spread evenly over it (not the whole split).**\n\n");
     }

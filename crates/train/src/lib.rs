@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod export;
 pub mod io;
 pub mod ladder;
+pub mod length_penalty;
 pub mod memory;
 pub mod metrics;
 pub mod near_copies;

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let t = crate::evaluate::load_model(&args.models_dir.join(&args.model))?;
-    let opts = crate::evaluate::options(args.beam.max(1));
+    let opts = crate::evaluate::options_for(&t, args.beam.max(1));
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {

@@ -32,11 +32,12 @@ pub use seq2seq_core::decoding::MAX_TARGET_TOKENS;
 /// Candidates kept per step for the top-k panel.
 pub const TOP_K: usize = 8;
 
-pub fn options(beam: usize) -> DecodeOptions {
+/// `length_penalty`: the model's α (`TranslatorConfig::length_penalty`, chosen on dev).
+pub fn options(beam: usize, length_penalty: f32) -> DecodeOptions {
     DecodeOptions {
         beam_size: beam.max(1),
         max_len: MAX_TARGET_TOKENS,
-        length_penalty: 0.6,
+        length_penalty,
         top_k: TOP_K,
         trace: true,
     }
@@ -56,7 +57,7 @@ async fn translate_on<B: Backend>(
     reply: &Reply,
     stream: bool,
 ) -> Result<Run, Error> {
-    let options = options(request.beam);
+    let options = options(request.beam, t.config.length_penalty);
     let start = now_ms();
     let mut stream_to = Stream::default();
     let mut on_event = |event: DecodeEvent<'_>| {

@@ -26,6 +26,9 @@ pub const MAX_SOURCE_TOKENS: usize = 256;
 /// ~120).
 pub const MAX_TARGET_TOKENS: usize = 160;
 
+/// The GNMT length penalty α the page and the evaluation decode with.
+pub const LENGTH_PENALTY: f32 = 0.6;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecodeOptions {
     /// 1 = greedy; more = beam search with this many hypotheses.
@@ -45,7 +48,7 @@ impl Default for DecodeOptions {
         Self {
             beam_size: 1,
             max_len: 64,
-            length_penalty: 0.6,
+            length_penalty: LENGTH_PENALTY,
             top_k: 5,
             trace: true,
         }

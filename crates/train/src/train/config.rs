@@ -257,6 +257,7 @@ impl TrainConfig {
             source_language: s,
             target_language: t,
             model: self.model_config(src_vocab, tgt_vocab)?,
+            length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
         })
     }
 }
