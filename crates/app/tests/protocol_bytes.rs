@@ -57,11 +57,15 @@ fn messages(
     let mut out = vec![Response::ModelFacts(facts(t))];
     let mut stream = Stream::default();
     let output = t
-        .translate(TEN_WORDS, &options(beam), &mut |e| {
-            if let Some(r) = stream.response(e) {
-                out.push(r);
-            }
-        })
+        .translate(
+            TEN_WORDS,
+            &options(beam, t.config.length_penalty),
+            &mut |e| {
+                if let Some(r) = stream.response(e) {
+                    out.push(r);
+                }
+            },
+        )
         .now_or_never()
         .expect("the CPU backend never waits")
         .unwrap();
