@@ -12,6 +12,7 @@ pub mod data;
 pub mod dictionary;
 pub mod evaluate;
 pub mod export;
+pub mod index;
 pub mod io;
 pub mod ladder;
 pub mod length_penalty;

@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::evaluate;
-use crate::export::{ladder_section, update_index, IndexEntry, LadderEntry};
+use crate::export::{ladder_section, IndexEntry, LadderEntry};
+use crate::index::update_index;
 use crate::perplexity::{self, PerplexityEntry};
 
 #[derive(clap::Args, Debug)]
