@@ -48,7 +48,7 @@ fn decoded_probabilities_equal_teacher_forcing_of_the_hypothesis() {
                 let options = DecodeOptions {
                     beam_size,
                     max_len: MAX_TARGET_TOKENS,
-                    length_penalty: 0.6,
+                    length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
                     top_k: 1,
                     trace: false,
                 };
