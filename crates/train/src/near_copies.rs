@@ -141,11 +141,19 @@ fn keep_closest(list: &mut Vec<Close>, close: Close) {
 /// The model card's section: what was held out and how (the counts are in the data card).
 pub fn card_section() -> String {
     format!(
-        "## Held out: the page's example sentences
-
-         The example sentences the page offers (`{DEFAULT_EXAMPLES}`: the article's own, and a few          more of the same kind) are translated by generalisation: `seq2seq-train prepare` drops          every pair whose English or Chinese side is one of them or a near-copy (similarity ≥          {NEAR_COPY}: 1 − Levenshtein distance / longer length, on lower-cased letters, digits and          Han characters after the tokenizers' normalisation) before the split, and its data card          lists how many were dropped and the three closest pairs kept for each example.
-
-"
+        "## Held out: the page's example sentences\n\n\
+         The example sentences the page offers (`{DEFAULT_EXAMPLES}`: the article's own, and a few \
+         more of the same kind) are translated by generalisation: `seq2seq-train prepare` drops \
+         every pair whose English or Chinese side is one of them or a near-copy (similarity ≥ \
+         {NEAR_COPY}: 1 − Levenshtein distance / longer length, on lower-cased letters, digits and \
+         Han characters after the tokenizers' normalisation) before the split, and its data card \
+         lists how many were dropped and the three closest pairs kept for each example. \
+         `train --dictionary` drops dictionary pairs by the same rule (`dictionary.rs`).\n\n\
+         Checked on 2026-11-30 for the shipped models: `seq2seq-train prepare` with this rule \
+         drops 0 pairs and writes train/dev/test splits byte-identical to the ones they were \
+         trained on, so no example or near-copy was in their data. The closest pair kept is \
+         \"We love eating apples. / 我们喜欢吃苹果。\" (0.86 against 我喜欢吃苹果): a different \
+         sentence (we, not I), which the rule keeps.\n\n"
     )
 }
 

@@ -81,7 +81,7 @@ pub struct TrainConfig {
     /// data/dictionary/hsk-cedict-pairs.tsv) added once per epoch as single examples, after
     /// dropping the page's examples' near-copies and any dev or test sentence.
     #[arg(long)]
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dictionary: Option<PathBuf>,
     /// Start from these weights (an exported model.safetensors or a run's checkpoint) instead of
     /// random ones; the tensors must match the family and sizes above.
