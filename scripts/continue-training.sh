@@ -28,7 +28,7 @@ if [ "${DICTIONARY:-0}" = 1 ]; then
   extra=(--dictionary data/dictionary/hsk-cedict-pairs.tsv)
 fi
 run=runs/long/$name
-[ -d "$run" ] || cp -r "runs/ladder/$id" "$run"
+[ -f "$run/state.json" ] || { mkdir -p "$run"; cp -r "runs/ladder/$id/." "$run/"; }
 # Done when the run finished with its whole budget spent (the copied ladder run finished too,
 # with less).
 done=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))
