@@ -59,7 +59,7 @@ fn messages(
     let output = t
         .translate(
             TEN_WORDS,
-            &options(beam, t.config.length_penalty),
+            &options(beam, t.config.length_penalty_for(TEN_WORDS)),
             &mut |e| {
                 if let Some(r) = stream.response(e) {
                     out.push(r);

@@ -71,6 +71,7 @@ pub fn random_translator(family: &str, seed: u64) -> Result<Translator<CpuBacken
         target_language: Language::Zh,
         model: small_config(family, source.vocab_size(), target.vocab_size())?,
         length_penalty: crate::decoding::LENGTH_PENALTY,
+        length_penalty_unpunctuated: None,
     };
     Translator::new(&CpuBackend, config, Weights::random(seed), source, target)
 }

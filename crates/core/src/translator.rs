@@ -18,17 +18,38 @@ pub struct TranslatorConfig {
     pub source_language: Language,
     pub target_language: Language,
     pub model: ModelConfig,
-    /// The GNMT length penalty α of this model's beam search, chosen on dev when it was
-    /// exported; configs without it use [`crate::decoding::LENGTH_PENALTY`].
+    /// The GNMT length penalty α of this model's beam search for a source that ends in
+    /// punctuation, chosen on dev when it was exported; configs without it use
+    /// [`crate::decoding::LENGTH_PENALTY`].
     #[serde(default = "default_length_penalty")]
     pub length_penalty: f32,
+    /// α for a source without final punctuation (as readers type), chosen on dev's sources
+    /// with it removed: small models run on there under a large α. Absent: `length_penalty`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_penalty_unpunctuated: Option<f32>,
 }
 
 fn default_length_penalty() -> f32 {
     crate::decoding::LENGTH_PENALTY
 }
 
+/// What ends a sentence, for `length_penalty_for`.
+pub const FINAL_PUNCTUATION: [char; 7] = ['.', '!', '?', '。', '！', '？', '…'];
+
+/// Whether a source ends in sentence punctuation, trailing spaces ignored.
+pub fn ends_in_punctuation(source: &str) -> bool {
+    source.trim_end().ends_with(FINAL_PUNCTUATION)
+}
+
 impl TranslatorConfig {
+    /// The length penalty to decode `source` with.
+    pub fn length_penalty_for(&self, source: &str) -> f32 {
+        match self.length_penalty_unpunctuated {
+            Some(alpha) if !ends_in_punctuation(source) => alpha,
+            _ => self.length_penalty,
+        }
+    }
+
     pub fn from_json(json: &str) -> Result<Self> {
         serde_json::from_str(json)
             .map_err(|e| Error::Config(format!("config.json is not valid: {e}")))
@@ -140,5 +161,21 @@ impl<B: Backend> Translator<B> {
         let src = self.source.encode(text)?.ids;
         let tgt = self.target.encode(reference)?.ids;
         self.model.forced_log_probs(&src, &tgt).await
+    }
+}
+
+#[cfg(test)]
+mod length_penalty_tests {
+    use super::*;
+
+    #[test]
+    fn an_unpunctuated_source_gets_its_own_length_penalty() {
+        let mut c = crate::demo::random_translator("gru", 1).unwrap().config;
+        c.length_penalty = 2.0;
+        assert_eq!(c.length_penalty_for("I like apples"), 2.0);
+        c.length_penalty_unpunctuated = Some(0.6);
+        assert_eq!(c.length_penalty_for("I like apples."), 2.0);
+        assert_eq!(c.length_penalty_for("你好吗？ "), 2.0);
+        assert_eq!(c.length_penalty_for("I like apples"), 0.6);
     }
 }

@@ -412,6 +412,7 @@ fn a_tokenizer_that_does_not_match_the_model_is_a_tokenizer_error() {
             target_language,
             model: small_config("gru", src_vocab, tgt_vocab).unwrap(),
             length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
+            length_penalty_unpunctuated: None,
         };
     // the matching pair loads
     Translator::new(
@@ -483,6 +484,7 @@ fn translator_load_from_files_round_trips() {
             target_language: Language::Zh,
             model: small_config(family, en.vocab_size(), zh.vocab_size()).unwrap(),
             length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
+            length_penalty_unpunctuated: None,
         };
         let mut w = Weights::random(11);
         build(&cfg.model, &mut w).unwrap();

@@ -109,10 +109,10 @@ pub fn ladder_examples(inputs: &[(usize, String, String)]) -> Vec<(usize, String
 pub fn evaluate_ladder(
     t: &Translator<CpuBackend>,
     inputs: &[(usize, String, String)],
-    opts: &DecodeOptions,
+    decoding: &Decoding,
 ) -> LadderScores {
     let sources: Vec<String> = inputs.iter().map(|i| i.1.clone()).collect();
-    let hyps = translate_all(t, &sources, opts);
+    let hyps = translate_all(t, &sources, decoding);
     let tok = BleuTokenizer::for_language(t.config.target_language);
     let score_where = |keep: &dyn Fn(usize, &str) -> bool| {
         let (h, r): (Vec<String>, Vec<String>) = inputs
@@ -221,11 +221,29 @@ pub fn options(beam: usize) -> DecodeOptions {
     }
 }
 
-/// `options(beam)` with the model's length penalty (chosen on dev at export).
-pub fn options_for(t: &Translator<CpuBackend>, beam: usize) -> DecodeOptions {
+/// `options(beam)` with the model's length penalty for `source` (chosen on dev at export,
+/// `TranslatorConfig::length_penalty_for`): what the page decodes with.
+pub fn options_for(t: &Translator<CpuBackend>, beam: usize, source: &str) -> DecodeOptions {
     DecodeOptions {
-        length_penalty: t.config.length_penalty,
+        length_penalty: t.config.length_penalty_for(source),
         ..options(beam)
+    }
+}
+
+/// How a batch of sources is decoded: as the page does (`options_for`, per source), or with
+/// fixed options (training's greedy check, a length penalty being tried).
+#[derive(Clone, Debug)]
+pub enum Decoding {
+    Model { beam: usize },
+    Fixed(DecodeOptions),
+}
+
+impl Decoding {
+    pub fn options(&self, t: &Translator<CpuBackend>, source: &str) -> DecodeOptions {
+        match self {
+            Decoding::Model { beam } => options_for(t, *beam, source),
+            Decoding::Fixed(o) => o.clone(),
+        }
     }
 }
 
@@ -234,7 +252,7 @@ pub fn options_for(t: &Translator<CpuBackend>, beam: usize) -> DecodeOptions {
 pub fn translate_all(
     t: &Translator<CpuBackend>,
     sources: &[String],
-    opts: &DecodeOptions,
+    decoding: &Decoding,
 ) -> Vec<String> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -246,7 +264,8 @@ pub fn translate_all(
         for (srcs, outs) in sources.chunks(chunk).zip(out.chunks_mut(chunk)) {
             scope.spawn(move || {
                 for (s, o) in srcs.iter().zip(outs.iter_mut()) {
-                    *o = pollster::block_on(t.translate(s, opts, &mut |_| {}))
+                    let opts = decoding.options(t, s);
+                    *o = pollster::block_on(t.translate(s, &opts, &mut |_| {}))
                         .map(|r| r.text)
                         .unwrap_or_default();
                 }
@@ -309,11 +328,11 @@ pub fn load_model(dir: &Path) -> Result<Translator<CpuBackend>> {
 pub fn evaluate(
     t: &Translator<CpuBackend>,
     pairs: &[(String, String)],
-    opts: &DecodeOptions,
+    decoding: &Decoding,
 ) -> (Scores, Vec<String>) {
     let sources: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
     let refs: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
-    let hyps = translate_all(t, &sources, opts);
+    let hyps = translate_all(t, &sources, decoding);
     let s = score(
         &sources,
         &hyps,
@@ -364,11 +383,24 @@ pub fn run(args: &Args) -> Result<()> {
         .as_deref()
         .context("give --model <id> (or --hyps and --refs)")?;
     let t = load_model(&args.models_dir.join(id))?;
-    let opts = DecodeOptions {
-        length_penalty: args.length_penalty.unwrap_or(t.config.length_penalty),
-        ..options(args.beam)
+    let (decoding, label) = match args.length_penalty {
+        Some(alpha) => (
+            Decoding::Fixed(DecodeOptions {
+                length_penalty: alpha,
+                ..options(args.beam)
+            }),
+            format!("beam {}, length penalty {alpha}", args.beam),
+        ),
+        None => (
+            Decoding::Model { beam: args.beam },
+            format!(
+                "beam {}, the model's length penalty {} ({} without final punctuation)",
+                args.beam,
+                t.config.length_penalty,
+                t.config.length_penalty_for("")
+            ),
+        ),
     };
-    let label = format!("beam {}, length penalty {}", args.beam, opts.length_penalty);
     if args.ladder {
         let inputs = ladder_inputs(
             &args.data,
@@ -377,7 +409,7 @@ pub fn run(args: &Args) -> Result<()> {
             args.limit,
         )?;
         let start = std::time::Instant::now();
-        let s = evaluate_ladder(&t, &inputs, &opts);
+        let s = evaluate_ladder(&t, &inputs, &decoding);
         print_ladder(&format!("{id} on the {} ladder ({label})", args.split), &s);
         println!("decoded in {:.1} s", start.elapsed().as_secs_f64());
         return Ok(());
@@ -391,7 +423,7 @@ pub fn run(args: &Args) -> Result<()> {
             .collect();
     }
     let start = std::time::Instant::now();
-    let (s, hyps) = evaluate(&t, &pairs, &opts);
+    let (s, hyps) = evaluate(&t, &pairs, &decoding);
     print_scores(&format!("{id} on {} ({label})", args.split), &s);
     println!("decoded in {:.1} s", start.elapsed().as_secs_f64());
     if let Some(p) = &args.hyps_out {

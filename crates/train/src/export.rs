@@ -136,7 +136,7 @@ impl LadderEntry {
         let mut examples = Vec::new();
         for &split in splits {
             let inputs = evaluate::ladder_inputs(data, split, source, limit)?;
-            let s = evaluate::evaluate_ladder(t, &inputs, &evaluate::options_for(t, beam));
+            let s = evaluate::evaluate_ladder(t, &inputs, &evaluate::Decoding::Model { beam });
             evaluate::print_ladder(&format!("{id} {split} ladder (beam {beam})"), &s);
             if split == "test" {
                 // The page's ready-made inputs: from the whole test ladder, not a sample.
@@ -327,11 +327,12 @@ pub fn export_with(
         })
     };
     let mut t = evaluate::load_model(&dir)?;
-    let (alpha, tried) =
+    let (chosen, tried) =
         crate::length_penalty::choose(&t, &split_pairs("dev")?, beam, length_penalties);
-    if alpha != tc.length_penalty {
+    if tried.len() > 1 {
         let tc = TranslatorConfig {
-            length_penalty: alpha,
+            length_penalty: chosen.punctuated,
+            length_penalty_unpunctuated: Some(chosen.unpunctuated),
             ..tc
         };
         std::fs::write(
@@ -340,10 +341,10 @@ pub fn export_with(
         )?;
         t = evaluate::load_model(&dir)?;
     }
-    let decoding = crate::length_penalty::card_section(alpha, &tried, beam);
+    let decoding = crate::length_penalty::card_section(chosen, &tried, beam);
     let score_split = |name: &str| -> Result<Scores> {
         let pairs = split_pairs(name)?;
-        let (s, hyps) = evaluate::evaluate(&t, &pairs, &evaluate::options_for(&t, beam));
+        let (s, hyps) = evaluate::evaluate(&t, &pairs, &evaluate::Decoding::Model { beam });
         evaluate::print_scores(&format!("{id} {name} (beam {beam})"), &s);
         let _ = hyps;
         Ok(s)

@@ -6,15 +6,17 @@
 //! fewer characters than the dev references. A larger α fixes that on dev's sentences, which end
 //! in punctuation, but readers type sentences without it (every English example of the article
 //! does), and there a large α makes small models run on and repeat themselves (transformer-en-zh
-//! after continued training, dev without final punctuation: BLEU 29.09 at α 0.6, 25.60 at α 2).
-//! So α is chosen on the mean of two dev BLEUs: the split as it is, and the split with each
-//! source's final punctuation removed (`unpunctuated`).
+//! after continued training, dev without final punctuation: BLEU 29.09 at α 0.6, 25.60 at α 2,
+//! while dev as it is gains: 29.48 → 30.75). So each model gets two: α for sources that end in
+//! punctuation, chosen on dev as it is, and α for sources that do not, chosen on dev with each
+//! source's final punctuation removed (`unpunctuated`); `TranslatorConfig::length_penalty_for`
+//! picks one by the source.
 
 use seq2seq_core::backend::CpuBackend;
 use seq2seq_core::decoding::DecodeOptions;
 use seq2seq_core::translator::Translator;
 
-use crate::evaluate;
+use crate::evaluate::{self, Decoding};
 
 /// The α tried by default: the old fixed value, then longer-favouring ones.
 pub const GRID: [f32; 4] = [0.6, 1.0, 1.5, 2.0];
@@ -24,7 +26,7 @@ pub const GRID: [f32; 4] = [0.6, 1.0, 1.5, 2.0];
 pub fn unpunctuated(source: &str) -> String {
     source
         .trim_end()
-        .trim_end_matches(['.', '!', '?', '。', '！', '？', '…'])
+        .trim_end_matches(seq2seq_core::translator::FINAL_PUNCTUATION)
         .trim_end()
         .to_string()
 }
@@ -37,19 +39,31 @@ pub struct Tried {
     pub bleu_unpunctuated: f64,
 }
 
-impl Tried {
-    pub fn mean(&self) -> f64 {
-        (self.bleu + self.bleu_unpunctuated) / 2.0
-    }
+/// The chosen pair: α for punctuated sources, α for unpunctuated ones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Chosen {
+    pub punctuated: f32,
+    pub unpunctuated: f32,
 }
 
-/// Dev BLEU for each α of `grid` (beam `beam`), and the α of the best mean (the first on ties).
+/// The α of the best score (the first on ties).
+fn best(tried: &[Tried], score: impl Fn(&Tried) -> f64) -> f32 {
+    tried
+        .iter()
+        .fold(None::<&Tried>, |best, t| match best {
+            Some(b) if score(b) >= score(t) => best,
+            _ => Some(t),
+        })
+        .map_or(seq2seq_core::decoding::LENGTH_PENALTY, |t| t.alpha)
+}
+
+/// Dev BLEU for each α of `grid` (beam `beam`), and the best α for each kind of source.
 pub fn choose(
     t: &Translator<CpuBackend>,
     dev: &[(String, String)],
     beam: usize,
     grid: &[f32],
-) -> (f32, Vec<Tried>) {
+) -> (Chosen, Vec<Tried>) {
     let bare: Vec<(String, String)> = dev
         .iter()
         .map(|(s, r)| (unpunctuated(s), r.clone()))
@@ -57,10 +71,10 @@ pub fn choose(
     let tried: Vec<Tried> = grid
         .iter()
         .map(|&alpha| {
-            let opts = DecodeOptions {
+            let opts = Decoding::Fixed(DecodeOptions {
                 length_penalty: alpha,
                 ..evaluate::options(beam)
-            };
+            });
             let tried = Tried {
                 alpha,
                 bleu: evaluate::evaluate(t, dev, &opts).0.bleu,
@@ -73,20 +87,20 @@ pub fn choose(
             tried
         })
         .collect();
-    let best = tried
-        .iter()
-        .fold(None::<&Tried>, |best, t| match best {
-            Some(b) if b.mean() >= t.mean() => best,
-            _ => Some(t),
-        })
-        .map_or(seq2seq_core::decoding::LENGTH_PENALTY, |t| t.alpha);
-    (best, tried)
+    let chosen = Chosen {
+        punctuated: best(&tried, |t| t.bleu),
+        unpunctuated: best(&tried, |t| t.bleu_unpunctuated),
+    };
+    (chosen, tried)
 }
 
 /// The card's paragraph: what was tried and what was chosen.
-pub fn card_section(chosen: f32, tried: &[Tried], beam: usize) -> String {
+pub fn card_section(chosen: Chosen, tried: &[Tried], beam: usize) -> String {
     if tried.len() < 2 {
-        return format!("Length penalty α = {chosen} (fixed, not tuned).\n\n");
+        return format!(
+            "Length penalty α = {} (fixed, not tuned).\n\n",
+            chosen.punctuated
+        );
     }
     let row = tried
         .iter()
@@ -94,9 +108,11 @@ pub fn card_section(chosen: f32, tried: &[Tried], beam: usize) -> String {
         .collect::<Vec<_>>()
         .join(" · ");
     format!(
-        "Length penalty α = {chosen}, chosen on the mean of two dev BLEUs (beam {beam}): the \
-         split as it is / its sources without final punctuation, as readers type them: {row}. \
-         The page and every score here decode with it.\n\n"
+        "Length penalty α = {} for a source that ends in punctuation and {} for one that does \
+         not (as readers type), each chosen on dev BLEU (beam {beam}) of the split as it is / \
+         of its sources without final punctuation: {row}. The page and every score here decode \
+         with them.\n\n",
+        chosen.punctuated, chosen.unpunctuated
     )
 }
 
@@ -119,11 +135,21 @@ mod tests {
             bleu,
             bleu_unpunctuated: bare,
         };
-        let s = card_section(0.6, &[t(0.6, 29.48, 29.09), t(2.0, 30.75, 25.6)], 4);
-        assert!(
-            s.contains("α = 0.6") && s.contains("α 2: 30.75 / 25.60"),
-            "{s}"
+        let tried = [t(0.6, 29.48, 29.09), t(2.0, 30.75, 25.6)];
+        let chosen = Chosen {
+            punctuated: best(&tried, |t| t.bleu),
+            unpunctuated: best(&tried, |t| t.bleu_unpunctuated),
+        };
+        assert_eq!(
+            chosen,
+            Chosen {
+                punctuated: 2.0,
+                unpunctuated: 0.6
+            }
         );
-        assert!(card_section(0.6, &[t(0.6, 1.0, 1.0)], 4).contains("not tuned"));
+        let s = card_section(chosen, &tried, 4);
+        assert!(s.contains("α = 2 for") && s.contains("and 0.6 for"), "{s}");
+        assert!(s.contains("α 2: 30.75 / 25.60"), "{s}");
+        assert!(card_section(chosen, &tried[..1], 4).contains("not tuned"));
     }
 }

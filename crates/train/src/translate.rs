@@ -27,7 +27,6 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let t = crate::evaluate::load_model(&args.models_dir.join(&args.model))?;
-    let opts = crate::evaluate::options_for(&t, args.beam.max(1));
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
@@ -41,6 +40,7 @@ pub fn run(args: &Args) -> Result<()> {
             writeln!(out)?;
             continue;
         }
+        let opts = crate::evaluate::options_for(&t, args.beam.max(1), &line);
         match pollster::block_on(t.translate(&line, &opts, &mut |_| {})) {
             Ok(r) if args.perplexity => {
                 let log_probs = seq2seq_core::decoding::token_log_probs(&r.translation.steps);

@@ -32,7 +32,7 @@ pub use seq2seq_core::decoding::MAX_TARGET_TOKENS;
 /// Candidates kept per step for the top-k panel.
 pub const TOP_K: usize = 8;
 
-/// `length_penalty`: the model's α (`TranslatorConfig::length_penalty`, chosen on dev).
+/// `length_penalty`: the model's α for the text (`TranslatorConfig::length_penalty_for`).
 pub fn options(beam: usize, length_penalty: f32) -> DecodeOptions {
     DecodeOptions {
         beam_size: beam.max(1),
@@ -57,7 +57,7 @@ async fn translate_on<B: Backend>(
     reply: &Reply,
     stream: bool,
 ) -> Result<Run, Error> {
-    let options = options(request.beam, t.config.length_penalty);
+    let options = options(request.beam, t.config.length_penalty_for(&request.text));
     let start = now_ms();
     let mut stream_to = Stream::default();
     let mut on_event = |event: DecodeEvent<'_>| {

@@ -258,6 +258,7 @@ impl TrainConfig {
             target_language: t,
             model: self.model_config(src_vocab, tgt_vocab)?,
             length_penalty: seq2seq_core::decoding::LENGTH_PENALTY,
+            length_penalty_unpunctuated: None,
         })
     }
 }

@@ -305,7 +305,8 @@ impl Session {
             .into_iter()
             .map(|i| self.dev_pairs[i].clone())
             .collect();
-        let (s, _) = evaluate::evaluate(&t, &pairs, &evaluate::options(1));
+        let (s, _) =
+            evaluate::evaluate(&t, &pairs, &evaluate::Decoding::Fixed(evaluate::options(1)));
         Ok((s.bleu, s.chrf))
     }
 
