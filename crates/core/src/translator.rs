@@ -166,8 +166,6 @@ impl<B: Backend> Translator<B> {
 
 #[cfg(test)]
 mod length_penalty_tests {
-    use super::*;
-
     #[test]
     fn an_unpunctuated_source_gets_its_own_length_penalty() {
         let mut c = crate::demo::random_translator("gru", 1).unwrap().config;
