@@ -7,7 +7,8 @@ www/models/index.json with the export's (scores, ladder, perplexity, sha256, byt
 
 Run after scripts/ladder-finetune.sh has exported the models, and only for models whose dev
 scores (README, "The length ladder") beat the shipped ones.
-`--notes-only <id>…` writes the note into runs/ladder/<id>/card-notes.md instead (for exporting
+`--from runs/long/export-<id> <id>` ships from another export directory (a continued run, whose
+card already says how it was made). `--notes-only <id>…` writes the note into runs/ladder/<id>/card-notes.md instead (for exporting
 a run straight into www/models, as scripts/retune-length-penalty.sh does).
 """
 import json
@@ -35,14 +36,14 @@ length-ladder table gives what the fine-tuning bought on dev.
 """
 
 
-def main(ids):
-    exported = {m["id"]: m for m in json.loads((EXPORT / "index.json").read_text())["models"]}
+def main(ids, export=EXPORT):
+    exported = {m["id"]: m for m in json.loads((export / "index.json").read_text())["models"]}
     index_path = MODELS / "index.json"
     index = json.loads(index_path.read_text())
     for model_id in ids:
         if model_id not in exported:
-            sys.exit(f"{model_id}: not in {EXPORT / 'index.json'} (run scripts/ladder-finetune.sh)")
-        src, dst = EXPORT / model_id, MODELS / model_id
+            sys.exit(f"{model_id}: not in {export / 'index.json'} (run scripts/ladder-finetune.sh)")
+        src, dst = export / model_id, MODELS / model_id
         for f in exported[model_id]["files"]:
             shutil.copyfile(src / f, dst / f)
         card = (src / "card.md").read_text()
@@ -67,5 +68,7 @@ def write_notes(ids):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--notes-only"]:
         write_notes(sys.argv[2:])
+    elif sys.argv[1:2] == ["--from"]:
+        main(sys.argv[3:], ROOT / sys.argv[2])
     else:
         main(sys.argv[1:])
