@@ -17,6 +17,15 @@ pub struct Pair {
     pub zh: String,
 }
 
+impl Pair {
+    pub fn new(en: &str, zh: &str) -> Self {
+        Pair {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+}
+
 /// What cleaning did, for the data card. `pairs_read = exact_duplicates + conversion_duplicates
 /// + empty_after_normalisation + example_copies + pairs_kept`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

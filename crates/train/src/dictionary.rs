@@ -87,25 +87,21 @@ pub fn filter(
 mod tests {
     use super::*;
 
-    fn pair(en: &str, zh: &str) -> Pair {
-        Pair {
-            en: en.into(),
-            zh: zh.into(),
-        }
-    }
-
     #[test]
     fn examples_and_scored_sentences_stay_out() {
         let pairs = vec![
-            pair("banana", "香蕉"),
-            pair("I like eating apples", "我喜欢吃苹果"),
-            pair("hello", "你好"),
-            pair("mat", "垫子"),
+            Pair::new("banana", "香蕉"),
+            Pair::new("I like eating apples", "我喜欢吃苹果"),
+            Pair::new("hello", "你好"),
+            Pair::new("mat", "垫子"),
         ];
         let examples = vec!["I like eating apples.".to_owned()];
         let scored = vec![("Hello!".to_owned(), "你好！".to_owned())];
         let (kept, stats) = filter(pairs, &examples, &scored);
-        assert_eq!(kept, vec![pair("banana", "香蕉"), pair("mat", "垫子")]);
+        assert_eq!(
+            kept,
+            vec![Pair::new("banana", "香蕉"), Pair::new("mat", "垫子")]
+        );
         assert_eq!(
             stats,
             DictionaryStats {
@@ -132,7 +128,7 @@ mod tests {
             ("magazine", "杂志"),
             ("banana", "香蕉"),
         ] {
-            assert!(pairs.contains(&pair(w.0, w.1)), "{w:?} missing");
+            assert!(pairs.contains(&Pair::new(w.0, w.1)), "{w:?} missing");
         }
         let examples =
             near_copies::read_examples(&root.join(near_copies::DEFAULT_EXAMPLES)).unwrap();

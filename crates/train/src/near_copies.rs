@@ -195,13 +195,6 @@ pub fn render(checks: &[ExampleCheck], examples_file: &str) -> String {
 mod tests {
     use super::*;
 
-    fn pair(en: &str, zh: &str) -> Pair {
-        Pair {
-            en: en.into(),
-            zh: zh.into(),
-        }
-    }
-
     #[test]
     fn keys_ignore_case_punctuation_and_script() {
         assert_eq!(
@@ -219,10 +212,10 @@ mod tests {
         let examples = parse_examples("# comment\nI like eating apple\n\n我喜欢吃苹果\n");
         assert_eq!(examples.len(), 2);
         let pairs = vec![
-            pair("I like eating apples.", "我喜欢吃苹果。"),
-            pair("We love eating apples.", "我们喜欢吃苹果。"),
-            pair("I like eating fruit.", "我喜欢吃水果。"),
-            pair("The weather is nice.", "天气很好。"),
+            Pair::new("I like eating apples.", "我喜欢吃苹果。"),
+            Pair::new("We love eating apples.", "我们喜欢吃苹果。"),
+            Pair::new("I like eating fruit.", "我喜欢吃水果。"),
+            Pair::new("The weather is nice.", "天气很好。"),
         ];
         let (kept, checks) = drop_near_copies(pairs, &examples);
         assert_eq!(kept.len(), 3, "only the copy goes: {kept:?}");
