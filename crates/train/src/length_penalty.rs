@@ -57,13 +57,21 @@ fn best(tried: &[Tried], score: impl Fn(&Tried) -> f64) -> f32 {
         .map_or(seq2seq_core::decoding::LENGTH_PENALTY, |t| t.alpha)
 }
 
-/// Dev BLEU for each α of `grid` (beam `beam`), and the best α for each kind of source.
+/// Dev BLEU for each α of `grid` (beam `beam`), and the best α for each kind of source. A grid
+/// of one α is no choice: nothing is decoded and nothing tried is returned.
 pub fn choose(
     t: &Translator<CpuBackend>,
     dev: &[(String, String)],
     beam: usize,
     grid: &[f32],
 ) -> (Chosen, Vec<Tried>) {
+    if let [only] = grid {
+        let fixed = Chosen {
+            punctuated: *only,
+            unpunctuated: *only,
+        };
+        return (fixed, Vec::new());
+    }
     let bare: Vec<(String, String)> = dev
         .iter()
         .map(|(s, r)| (unpunctuated(s), r.clone()))
