@@ -8,8 +8,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::chrome::view_title;
 use crate::components::{Footer, Header, Notices};
 use crate::context::{location_query, AppContext};
+use crate::i18n::tr;
 use crate::protocol::Request;
 use crate::route::{Theme, UiLang, UrlState, View};
 use crate::state::{Action, AppState};
@@ -125,7 +127,14 @@ pub fn App() -> Html {
                 if !embed { <Header /> }
                 <Notices crash={state.crash.clone()} {catalog_error} warnings={state.url.warnings.clone()}
                          notices={state.notices.clone()} {on_restart} {on_dismiss} />
-                <main class="view">{ view }</main>
+                <main class="view">
+                    if embed {
+                        // The header (and its h1) is not drawn in an iframe; the page still
+                        // names itself and its view for screen readers.
+                        <h1 class="sr-only">{ format!("{} · {}", tr(state.url.lang, "从 RNN 到 Attention", "From RNN to Attention"), view_title(state.url.lang, state.url.view)) }</h1>
+                    }
+                    { view }
+                </main>
                 if !embed {
                     <Footer backends={state.backends.clone()} {attribution}
                             on_clear_cache={ctx.send(Request::ClearCache)}

@@ -78,7 +78,7 @@ pub fn BeamTreeView(props: &BeamTreeProps) -> Html {
             <figcaption>{ tr(lang,
                 "束搜索树：每列是一步，保留的每个假设是一个点；橙色是最终选出的路径，■ 表示该假设已结束。",
                 "Beam search tree: one column per step, one dot per kept hypothesis; orange is the chosen path, ■ marks a finished hypothesis.") }</figcaption>
-            <div class="scroll-x" tabindex="0" role="region" aria-label={tr(lang, "束搜索树", "Beam search tree")}>
+            <div class="scroll-x" tabindex="0" role="group" aria-label={tr(lang, "束搜索树", "Beam search tree")}>
                 <svg id={props.id.clone()} xmlns="http://www.w3.org/2000/svg" width={width.to_string()} height={height.to_string()}
                      role="img" aria-label={tr(lang, "束搜索树：每列一步，每个点是一个保留的假设，橙色是选出的路径", "Beam search tree: one column per step, one dot per kept hypothesis, the chosen path in orange")}
                      viewBox={format!("0 0 {width} {height}")} font-family="system-ui, sans-serif">

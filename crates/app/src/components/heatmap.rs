@@ -222,7 +222,7 @@ pub fn Heatmap(props: &HeatmapProps) -> Html {
     });
     html! {
         <figure class={classes!("heatmap", props.compact.then_some("compact"))}>
-            <div class="scroll-x" tabindex={(!props.compact).then_some("0")} role={(!props.compact).then_some("region")}
+            <div class="scroll-x" tabindex={(!props.compact).then_some("0")} role={(!props.compact).then_some("group")}
                  aria-label={(!props.compact).then(|| props.title.clone())}>
                 <svg id={id} class="heatmap-svg" xmlns="http://www.w3.org/2000/svg" role="img"
                      aria-label={props.title.clone()}

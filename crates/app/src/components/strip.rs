@@ -201,7 +201,9 @@ pub fn HeatStrip(props: &HeatStripProps) -> Html {
     let id = props.id.clone();
     html! {
         <div class="heat-strip">
-            <div class="scroll-x" tabindex="0" role="region" aria-label={props.title.clone()}>
+            // A named, focusable scroller (keyboard users can scroll it); a group, not a region:
+            // a figure is not a page landmark, and one page shows several with the same title.
+            <div class="scroll-x" tabindex="0" role="group" aria-label={props.title.clone()}>
                 <svg id={id.clone()} class="strip-svg" xmlns="http://www.w3.org/2000/svg" role="img"
                      aria-label={props.title.clone()} width={format!("{width:.0}")} height={format!("{height:.0}")}
                      viewBox={format!("0 0 {width:.0} {height:.0}")} data-rows={props.rows.len().to_string()}

@@ -57,6 +57,11 @@ pub fn ViewIntro(props: &ViewIntroProps) -> Html {
             copied.set(true);
         })
     };
+    if app.url().embed {
+        // In an iframe the intro is not drawn (no room); its title stays for screen readers,
+        // between the page's h1 and the view's h3s.
+        return html! { <h2 class="sr-only">{ title }</h2> };
+    }
     html! {
         <section class="intro">
             <div class="intro-head">

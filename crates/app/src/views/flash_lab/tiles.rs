@@ -339,7 +339,7 @@ fn state_table(lang: UiLang, ex: &Example, step: usize) -> Html {
             <>
                 <table class="flash-state" id="flash-final">
                     <thead><tr>
-                        <th scope="col"></th><th scope="col">{ "m" }</th><th scope="col">{ "l" }</th>
+                        <th scope="col">{ tr(lang, "查询", "query") }</th><th scope="col">{ "m" }</th><th scope="col">{ "l" }</th>
                         <th scope="col">{ tr(lang, "flash：o / l", "flash: o / l") }</th>
                         <th scope="col">{ tr(lang, "朴素：softmax(QKᵀ/√d)V", "naive: softmax(QKᵀ/√d)V") }</th>
                     </tr></thead>
@@ -376,7 +376,7 @@ fn state_table(lang: UiLang, ex: &Example, step: usize) -> Html {
     html! {
         <table class="flash-state" id="flash-state">
             <thead><tr>
-                <th scope="col"></th>
+                <th scope="col">{ tr(lang, "查询", "query") }</th>
                 <th scope="col">{ tr(lang, "本块最大分数", "tile max") }</th>
                 <th scope="col">{ "m_old → m_new" }</th>
                 <th scope="col">{ "exp(m_old − m_new)" }</th>
