@@ -37,5 +37,27 @@ if [ "$done" = 0 ]; then
   "$BIN" train --resume --run-dir "$run" "${extra[@]}" --total-epochs 12 \
     --time-budget-minutes "$budget" --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
 fi
+# The card's "How this model was made" (export appends the run's card-notes.md; the copied
+# ladder run's note says only how the ladder fine-tuning was made).
+if ! grep -q "Continued training" "$run/card-notes.md" 2>/dev/null; then
+  dictionary_note=""
+  command="scripts/continue-training.sh $id $budget"
+  if [ "${DICTIONARY:-0}" = 1 ]; then
+    dictionary_note=", with the dictionary pairs of data/dictionary/ added (\`--dictionary\`)"
+    command="DICTIONARY=1 $command"
+  fi
+  cat > "$run/card-notes.md" <<NOTE
+## How this model was made
+
+1. Trained on single sentences, then fine-tuned on the length ladder for 2 epochs from those
+   weights (\`scripts/ladder-finetune.sh\`, run \`runs/ladder/$id\`; the README's length-ladder
+   table gives what that bought).
+2. Continued training (issue 14, single-sentence quality): the finished ladder run resumed with a
+   larger time budget, $budget minutes of training in all, which re-stretches its cosine decay from
+   the resume step on (a warm restart), one thread$dictionary_note. Command:
+   \`$command\` (run \`$run\`). The README's section "Single sentences" gives what it
+   bought on dev.
+NOTE
+fi
 [ -f "runs/long/export-$name/$id/card.md" ] ||
   "$BIN" export --run "$run" --weights last --out "runs/long/export-$name"

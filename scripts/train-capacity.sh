@@ -37,5 +37,15 @@ if [ ! -f "$run/state.json" ]; then
 elif ! grep -q '"finished": true' "$run/state.json"; then
   "$BIN" train --resume --run-dir "$run" "${common[@]}"
 fi
+# The card's "How this model was made" (export appends the run's card-notes.md).
+[ -f "$run/card-notes.md" ] || cat > "$run/card-notes.md" <<NOTE
+## How this model was made
+
+Trained from scratch at a larger size than the shipped model of its family (the capacity lever
+of issue 14: embeddings $embed, hidden $hidden), on the train split plus joined 2–4-sentence
+examples (\`--ladder-max 4 --ladder-share 0.6\`), lr 0.002 with a cosine decay over a
+$budget-minute time budget, one thread. Command: \`scripts/train-capacity.sh $id $embed $hidden $budget\`
+(run \`$run\`). The README's section "Single sentences" gives what it bought on dev.
+NOTE
 [ -f "runs/capacity/export-$name/$id/card.md" ] ||
   "$BIN" export --run "$run" --weights last --out "runs/capacity/export-$name"
