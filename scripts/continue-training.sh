@@ -14,11 +14,7 @@
 # The budget is the run's total training time in minutes, the ladder fine-tuning's included
 # (train_secs in runs/ladder/<id>/state.json: transformer-en-zh 33.5, gru-attn-en-zh 28.4).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BIN=target/release/seq2seq-train
-# One thread per run: see scripts/ladder-finetune.sh.
-export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
-[ -x "$BIN" ] || cargo build --release -p seq2seq-train
+source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
 id=$1
 budget=$2
 name=$id

@@ -9,13 +9,7 @@
 #   nohup nice -n 19 scripts/ladder-finetune.sh > runs/ladder/queue.log 2>&1 &
 #   MODELS="gru-en-zh" EPOCHS=3 scripts/ladder-finetune.sh     # one model, another budget
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BIN=target/release/seq2seq-train
-# One thread: on a shared 2-core machine, candle's thread pool spins while waiting for the CPU
-# and a 2-thread run went ~30× slower than one thread under load.
-export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
-[ -x "$BIN" ] || cargo build --release -p seq2seq-train
-[ -f artifacts/data/test-ladder.tsv ] || "$BIN" prepare
+source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
 EPOCHS=${EPOCHS:-2}
 MODELS=${MODELS:-"gru-attn-en-zh gru-en-zh transformer-en-zh lstm-en-zh rnn-en-zh gru-attn-zh-en gru-zh-en transformer-zh-en lstm-zh-en rnn-zh-en"}
 mkdir -p runs/ladder/export

@@ -6,10 +6,7 @@
 #
 #   nice scripts/retune-length-penalty.sh gru-en-zh lstm-en-zh …
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BIN=target/release/seq2seq-train
-export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
-[ -x "$BIN" ] || cargo build --release -p seq2seq-train
+source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
 python3 scripts/ship-ladder-models.py --notes-only "$@"
 for id in "$@"; do
   echo "== $id"

@@ -13,12 +13,7 @@
 # Arguments: model id (RNN families: rnn, lstm, gru), embedding size, hidden size, time budget
 # in minutes of training (the cosine decay follows it, or 20 epochs if those end first).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-BIN=target/release/seq2seq-train
-# One thread per run: see scripts/ladder-finetune.sh.
-export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-1}
-[ -x "$BIN" ] || cargo build --release -p seq2seq-train
-[ -f artifacts/data/test-ladder.tsv ] || "$BIN" prepare
+source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
 id=$1
 embed=$2
 hidden=$3
