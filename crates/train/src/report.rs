@@ -1,7 +1,8 @@
 //! `report`: tables for the README from `www/models/index.json`: each model's test BLEU by source
 //! length, and how much of its short-sentence BLEU it keeps on longer sources (BLEU of a bucket ÷
-//! BLEU of 1–5 words). The fixed-context models (rnn, gru, lstm) should keep less than the
-//! attention models (gru-attn, transformer): the article's bottleneck, measured.
+//! BLEU of 1–5 words); and the same on the test length ladder (BLEU of four joined sentences ÷
+//! BLEU of one). The fixed-context models (rnn, gru, lstm) should keep less than the attention
+//! models (gru-attn, transformer): the article's bottleneck, measured.
 
 use std::path::PathBuf;
 
@@ -33,10 +34,7 @@ pub fn length_table(entries: &[IndexEntry]) -> String {
     let mut s = String::from(
         "| direction | model | context | test BLEU 1–5 / 6–10 / 11–15 / 16+ | sentences per bucket | kept at 6–10 | kept at 11–15 | kept at 16+ |\n|---|---|---|---|---|---:|---:|---:|\n",
     );
-    let mut dirs: Vec<&str> = entries.iter().map(|e| e.direction.as_str()).collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in dirs {
+    for dir in directions(entries) {
         for e in entries.iter().filter(|e| e.direction == dir) {
             let b = &e.test.bleu_by_bucket;
             let Some(short) = b.first().map(|x| x.2).filter(|&x| x > 0.0) else {
@@ -47,14 +45,10 @@ pub fn length_table(entries: &[IndexEntry]) -> String {
                     .map(|x| format!("{:.0} %", 100.0 * x.2 / short))
                     .unwrap_or_default()
             };
-            let context = if e.family.has_fixed_context() {
-                "fixed c"
-            } else {
-                "attention"
-            };
             s += &format!(
-                "| {dir} | {} | {context} | {} | {} | {} | {} | {} |\n",
+                "| {dir} | {} | {} | {} | {} | {} | {} | {} |\n",
                 e.id,
+                context(e),
                 b.iter()
                     .map(|x| format!("{:.1}", x.2))
                     .collect::<Vec<_>>()
@@ -72,6 +66,60 @@ pub fn length_table(entries: &[IndexEntry]) -> String {
     s
 }
 
+/// The context a family decodes with, as the tables name it.
+fn context(e: &IndexEntry) -> &'static str {
+    if e.family.has_fixed_context() {
+        "fixed c"
+    } else {
+        "attention"
+    }
+}
+
+/// The directions of `entries`, sorted: each table groups its rows by them.
+fn directions(entries: &[IndexEntry]) -> Vec<&str> {
+    let mut dirs: Vec<&str> = entries.iter().map(|e| e.direction.as_str()).collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The test-ladder table (markdown): BLEU per rung (1–4 joined sentences), the inputs of each,
+/// and the share of its one-sentence BLEU each model keeps at the longest rung. Models without
+/// ladder scores are left out.
+pub fn ladder_table(entries: &[IndexEntry]) -> String {
+    let mut s = String::from(
+        "| direction | model | context | trained on (sentences) | test BLEU 1 / 2 / 3 / 4 | inputs per rung | kept at 4 |\n|---|---|---|---:|---|---|---:|\n",
+    );
+    for dir in directions(entries) {
+        for e in entries.iter().filter(|e| e.direction == dir) {
+            let Some(ladder) = &e.ladder else { continue };
+            let rungs = &ladder.test.rungs;
+            let kept = ladder
+                .test
+                .kept()
+                .map(|k| format!("{:.0} %", 100.0 * k))
+                .unwrap_or_else(|| "–".into());
+            s += &format!(
+                "| {dir} | {} | {} | {} | {} | {} | {kept} |\n",
+                e.id,
+                context(e),
+                ladder.trained_on_sentences,
+                rungs
+                    .iter()
+                    .map(|r| format!("{:.1}", r.2))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+                rungs
+                    .iter()
+                    .map(|r| r.1.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+            );
+        }
+    }
+    s
+}
+
 pub fn run(args: &Args) -> Result<()> {
     let entries = read_index(&args.index)?;
     println!(
@@ -79,13 +127,19 @@ pub fn run(args: &Args) -> Result<()> {
         args.index.display()
     );
     print!("{}", length_table(&entries));
+    println!(
+        "\nThe test length ladder: BLEU of 1–4 joined test sentences, and the share of the \
+         one-sentence BLEU each model keeps at four:\n"
+    );
+    print!("{}", ladder_table(&entries));
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evaluate::Scores;
+    use crate::evaluate::{LadderScores, Scores};
+    use crate::export::LadderEntry;
 
     fn entry(id: &str, family: &str, direction: &str, buckets: [f64; 4]) -> IndexEntry {
         let names = ["1-5", "6-10", "11-15", "16+"];
@@ -136,5 +190,28 @@ mod tests {
         assert!(rows[0].ends_with("| 80 % | 50 % | 30 % |"), "{}", rows[0]);
         assert!(rows[1].starts_with("| zh-en | gru-zh-en | fixed c |"));
         assert!(rows[1].ends_with("| 75 % | 50 % | 25 % |"), "{}", rows[1]);
+    }
+
+    #[test]
+    fn ladder_table_keeps_the_longest_rung_over_one_sentence() {
+        let mut gru = entry("gru-en-zh", "gru", "en-zh", [20.0, 15.0, 10.0, 5.0]);
+        gru.ladder = Some(LadderEntry {
+            trained_on_sentences: 4,
+            trained_max_tokens: 160,
+            dev: LadderScores::default(),
+            test: LadderScores {
+                rungs: vec![(1, 100, 20.0), (2, 50, 12.0), (3, 33, 9.0), (4, 25, 7.0)],
+                by_length: Vec::new(),
+            },
+            examples: Vec::new(),
+        });
+        // A model without ladder scores has no row.
+        let rnn = entry("rnn-en-zh", "rnn", "en-zh", [8.0, 6.0, 4.0, 2.0]);
+        let t = ladder_table(&[gru, rnn]);
+        let rows: Vec<&str> = t.lines().skip(2).collect();
+        assert_eq!(
+            rows,
+            ["| en-zh | gru-en-zh | fixed c | 4 | 20.0 / 12.0 / 9.0 / 7.0 | 100 / 50 / 33 / 25 | 35 % |"]
+        );
     }
 }
