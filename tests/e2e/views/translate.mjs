@@ -10,9 +10,10 @@ export const view = 'translate';
 const APPLE = 'I like eating apple';
 const WHO = '我是谁';
 const CAT = 'The cat sat on the mat';
-// Four joined test sentences (the test ladder's rung 4) on which gru-en-zh, greedy, repeats
-// "这是你的自行车。" (found with `seq2seq-train translate --model gru-en-zh --beam 1` over the rung).
-const LOOPING = "This chair is made of plastic. Aren't you the one who saved me? He is so heartless. All you have to do is take advantage of this rare opportunity.";
+// Three joined test sentences (the test ladder's rung 3) on which gru-en-zh, greedy, repeats
+// "我们想去哪里？" four times (found with `seq2seq-train translate --model gru-en-zh --beam 1`
+// over rungs 2–4; 17 of their 1620 inputs loop).
+const LOOPING = "Is there anything I can do? Sweet dreams! I think we should be able to go wherever we want to.";
 const LONG = 'My brother bought a new car last week, and on Sunday we drove it to the sea with our friends.';
 
 /** Every heatmap row inside `root` sums to 1 (±1e-3); returns the number of rows checked. */
