@@ -8,8 +8,9 @@ www/models/index.json with the export's (scores, ladder, perplexity, sha256, byt
 Run after scripts/ladder-finetune.sh has exported the models, and only for models whose dev
 scores (README, "The length ladder") beat the shipped ones.
 `--from runs/long/export-<id> <id>` ships from another export directory (a continued run, whose
-card already says how it was made). `--notes-only <id>…` writes the note into runs/ladder/<id>/card-notes.md instead (for exporting
-a run straight into www/models, as scripts/retune-length-penalty.sh does).
+card already says how it was made). `--notes-only <id>…` writes the note into
+runs/ladder/<id>/card-notes.md instead (for exporting a run straight into www/models, as
+scripts/retune-length-penalty.sh does).
 """
 import json
 import shutil

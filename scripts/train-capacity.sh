@@ -24,10 +24,11 @@ name=$id-e$embed-h$hidden
 run=runs/capacity/$name
 mkdir -p runs/capacity
 common=(--checkpoint-every 200 --eval-every 1000 --keep-snapshots 3)
+lr=0.002
 if [ ! -f "$run/state.json" ]; then
   # The shipped fixed-c models' first training, at a larger size (lr, batch, schedule as theirs).
   "$BIN" train --family "$family" --direction "$direction" --embed-dim "$embed" \
-    --hidden-dim "$hidden" --batch-size 32 --lr 0.002 --epochs 20 \
+    --hidden-dim "$hidden" --batch-size 32 --lr "$lr" --epochs 20 \
     --time-budget-minutes "$budget" --ladder-max 4 --ladder-share 0.6 --run-dir "$run" "${common[@]}"
 elif ! grep -q '"finished": true' "$run/state.json"; then
   "$BIN" train --resume --run-dir "$run" "${common[@]}"
@@ -38,7 +39,7 @@ fi
 
 Trained from scratch at a larger size than the shipped model of its family (the capacity lever
 of issue 14: embeddings $embed, hidden $hidden), on the train split plus joined 2–4-sentence
-examples (\`--ladder-max 4 --ladder-share 0.6\`), lr 0.002 with a cosine decay over a
+examples (\`--ladder-max 4 --ladder-share 0.6\`), lr $lr with a cosine decay over a
 $budget-minute time budget, one thread. Command: \`scripts/train-capacity.sh $id $embed $hidden $budget\`
 (run \`$run\`). The README's section "Single sentences" gives what it bought on dev.
 NOTE

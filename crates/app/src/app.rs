@@ -8,10 +8,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::chrome::view_title;
+use crate::components::chrome::{page_title, view_title};
 use crate::components::{Footer, Header, Notices};
 use crate::context::{location_query, AppContext};
-use crate::i18n::tr;
 use crate::protocol::Request;
 use crate::route::{Theme, UiLang, UrlState, View};
 use crate::state::{Action, AppState};
@@ -131,7 +130,7 @@ pub fn App() -> Html {
                     if embed {
                         // The header (and its h1) is not drawn in an iframe; the page still
                         // names itself and its view for screen readers.
-                        <h1 class="sr-only">{ format!("{} · {}", tr(state.url.lang, "从 RNN 到 Attention", "From RNN to Attention"), view_title(state.url.lang, state.url.view)) }</h1>
+                        <h1 class="sr-only">{ format!("{} · {}", page_title(state.url.lang), view_title(state.url.lang, state.url.view)) }</h1>
                     }
                     { view }
                 </main>

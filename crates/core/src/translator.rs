@@ -44,10 +44,17 @@ pub fn ends_in_punctuation(source: &str) -> bool {
 impl TranslatorConfig {
     /// The length penalty to decode `source` with.
     pub fn length_penalty_for(&self, source: &str) -> f32 {
-        match self.length_penalty_unpunctuated {
-            Some(alpha) if !ends_in_punctuation(source) => alpha,
-            _ => self.length_penalty,
+        if ends_in_punctuation(source) {
+            self.length_penalty
+        } else {
+            self.unpunctuated_length_penalty()
         }
+    }
+
+    /// The α for sources without final punctuation (the punctuated one where none was chosen).
+    pub fn unpunctuated_length_penalty(&self) -> f32 {
+        self.length_penalty_unpunctuated
+            .unwrap_or(self.length_penalty)
     }
 
     pub fn from_json(json: &str) -> Result<Self> {

@@ -397,9 +397,7 @@ pub fn run(args: &Args) -> Result<()> {
                 "beam {}, the model's length penalty {} ({} without final punctuation)",
                 args.beam,
                 t.config.length_penalty,
-                t.config
-                    .length_penalty_unpunctuated
-                    .unwrap_or(t.config.length_penalty)
+                t.config.unpunctuated_length_penalty()
             ),
         ),
     };

@@ -11,6 +11,11 @@ use crate::protocol::BackendsInfo;
 use crate::route::{BackendPref, Theme, UiLang, View};
 
 /// The name of each view in the navigation.
+/// The page's name (the header's h1; an embed's screen-reader h1).
+pub fn page_title(lang: UiLang) -> &'static str {
+    tr(lang, "从 RNN 到 Attention", "From RNN to Attention")
+}
+
 pub fn view_title(lang: UiLang, view: View) -> &'static str {
     match view {
         View::Translate => tr(lang, "翻译", "Translate"),
@@ -80,7 +85,7 @@ pub fn Header() -> Html {
         <header class="header">
             <div class="title-row">
                 <div>
-                    <h1>{ tr(lang, "从 RNN 到 Attention", "From RNN to Attention") }</h1>
+                    <h1>{ page_title(lang) }</h1>
                     <p class="subtitle">{ tr(lang,
                         "真实的翻译模型在你的浏览器里运行：看清每一步、每个门、每一处注意力。",
                         "Real translation models running in your browser: every step, gate and attention weight on screen.") }</p>
