@@ -10,12 +10,12 @@ use crate::i18n::tr;
 use crate::protocol::BackendsInfo;
 use crate::route::{BackendPref, Theme, UiLang, View};
 
-/// The name of each view in the navigation.
 /// The page's name (the header's h1; an embed's screen-reader h1).
 pub fn page_title(lang: UiLang) -> &'static str {
     tr(lang, "从 RNN 到 Attention", "From RNN to Attention")
 }
 
+/// The name of each view in the navigation.
 pub fn view_title(lang: UiLang, view: View) -> &'static str {
     match view {
         View::Translate => tr(lang, "翻译", "Translate"),
