@@ -10,8 +10,15 @@
 #
 #   nohup nice -n 10 scripts/train-capacity.sh gru-en-zh 128 256 55 > runs/capacity/gru-en-zh.log 2>&1 &
 #
-# Arguments: model id (RNN families: rnn, lstm, gru), embedding size, hidden size, time budget
-# in minutes of training (the cosine decay follows it, or 20 epochs if those end first).
+#   nohup nice -n 10 scripts/train-capacity.sh gru-attn-zh-en 128 256 120 > runs/capacity/gru-attn-zh-en.log 2>&1 &
+#   nohup nice -n 10 scripts/train-capacity.sh transformer-zh-en 192 768 150 > runs/capacity/transformer-zh-en.log 2>&1 &
+#
+# Arguments: model id, two sizes, time budget in minutes of training (the cosine decay follows
+# it, or 20 epochs if those end first). The sizes are the embedding and hidden size for the
+# recurrent families (rnn, lstm, gru; gru-attn also takes the hidden size as its attention size)
+# and the width and feed-forward size for the transformer (2 + 2 layers, 4 heads, as shipped).
+# Each family keeps the recipe of its shipped model (README, "Training"): lr, batch, warm-up and
+# dropout; only the sizes change.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
 id=$1
@@ -20,15 +27,26 @@ hidden=$3
 budget=$4
 family=${id%-??-??}
 direction=${id: -5}
-name=$id-e$embed-h$hidden
+common=(--checkpoint-every 200 --eval-every 1000 --keep-snapshots 3)
+case $family in
+  rnn | lstm | gru)
+    # The shipped fixed-c models' first training (lr, batch, schedule as theirs).
+    name=$id-e$embed-h$hidden sizes="embeddings $embed, hidden $hidden" lr=0.002
+    recipe=(--embed-dim "$embed" --hidden-dim "$hidden" --batch-size 32 --lr "$lr") ;;
+  gru-attn)
+    name=$id-e$embed-h$hidden sizes="embeddings $embed, hidden and attention $hidden" lr=0.002
+    recipe=(--embed-dim "$embed" --hidden-dim "$hidden" --attn-dim "$hidden" --batch-size 32
+      --lr "$lr" --warmup-steps 100 --dropout 0.1) ;;
+  transformer)
+    name=$id-d$embed-f$hidden sizes="width $embed, feed-forward $hidden, 2 + 2 layers, 4 heads" lr=0.0015
+    recipe=(--dim "$embed" --ffn-dim "$hidden" --heads 4 --encoder-layers 2 --decoder-layers 2
+      --batch-size 64 --lr "$lr" --warmup-steps 150 --dropout 0.1) ;;
+  *) echo "train-capacity.sh: unknown family in $id" >&2; exit 2 ;;
+esac
 run=runs/capacity/$name
 mkdir -p runs/capacity
-common=(--checkpoint-every 200 --eval-every 1000 --keep-snapshots 3)
-lr=0.002
 if [ ! -f "$run/state.json" ]; then
-  # The shipped fixed-c models' first training, at a larger size (lr, batch, schedule as theirs).
-  "$BIN" train --family "$family" --direction "$direction" --embed-dim "$embed" \
-    --hidden-dim "$hidden" --batch-size 32 --lr "$lr" --epochs 20 \
+  "$BIN" train --family "$family" --direction "$direction" "${recipe[@]}" --epochs 20 \
     --time-budget-minutes "$budget" --ladder-max 4 --ladder-share 0.6 --run-dir "$run" "${common[@]}"
 elif ! grep -q '"finished": true' "$run/state.json"; then
   "$BIN" train --resume --run-dir "$run" "${common[@]}"
@@ -38,7 +56,7 @@ fi
 ## How this model was made
 
 Trained from scratch at a larger size than the shipped model of its family (the capacity lever
-of issue 14: embeddings $embed, hidden $hidden), on the train split plus joined 2–4-sentence
+of issue 14: $sizes), on the train split plus joined 2–4-sentence
 examples (\`--ladder-max 4 --ladder-share 0.6\`), lr $lr with a cosine decay over a
 $budget-minute time budget, one thread. Command: \`scripts/train-capacity.sh $id $embed $hidden $budget\`
 (run \`$run\`). The README's section "Single sentences" gives what it bought on dev.

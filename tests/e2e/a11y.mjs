@@ -34,8 +34,17 @@ async function axeViolations(page) {
   });
 }
 
+/** Waits until every finite animation (a token fading in, a tile's fill) has ended, so that
+ *  axe measures the colours a reader sees, not a frame half-way through a fade. */
+async function animationsEnded(page) {
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => undefined))));
+}
+
 /** Runs axe on the current page; returns its violations as lines (each one fails the test). */
 async function audit(t, label) {
+  await animationsEnded(t.page);
   const violations = await axeViolations(t.page);
   t.log(`axe ${label}: ${violations.length} violation(s) (${violations.map((v) => `${v.id}:${v.impact}`).join(', ') || 'none'})`);
   const lines = violations.map((v) => `${label}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(' | ')}`);

@@ -85,6 +85,9 @@ pub fn Parallel() -> Html {
         .map(|progress| html! { <crate::components::RunProgress id="parallel-progress" progress={progress.clone()} /> });
     let state = if run.running {
         "running"
+    } else if !probed {
+        // The backends are still being probed: Run is disabled until then.
+        "loading"
     } else if run.failure.is_some() {
         "failed"
     } else if !run.result.is_empty() {
