@@ -1,34 +1,25 @@
 #!/usr/bin/env bash
-# Continued training of a finished capacity run (scripts/train-capacity.sh): copies
-# runs/capacity/<name>/ to runs/capacity/<name>-c/ and resumes the copy with a larger time
-# budget, which re-stretches its cosine decay over the new total from the resume step on (a
-# warm restart; `train --resume --time-budget-minutes`, train/mod.rs). The copy is exported to
-# runs/capacity/export-<name>-c/ (dev and test, singles and ladder, beam 4, α chosen on dev), to
-# be compared on dev with the shipped model before anything replaces www/models/.
+# Continued training of a finished capacity run (scripts/train-capacity.sh): copies the run
+# directory <run> to <run>-c/ and resumes the copy with a larger time budget, which re-stretches
+# its cosine decay over the new total from the resume step on (a warm restart; `train --resume
+# --time-budget-minutes`, train/mod.rs). The copy is exported to runs/capacity/export-<name>-c/
+# (dev and test, singles and ladder, beam 4, α chosen on dev), to be compared on dev with the
+# shipped model before anything replaces www/models/.
 # Resumable: run it again after an interruption and the run continues from its checkpoint.
 #
-#   nohup nice -n 10 scripts/continue-capacity.sh gru-attn-zh-en 128 256 110 > runs/capacity/gru-attn-zh-en-c.log 2>&1 &
+#   nohup nice -n 10 scripts/continue-capacity.sh runs/capacity/gru-attn-zh-en-e128-h256 120 >> runs/capacity/gru-attn-zh-en-c.log 2>&1 &
 #
-# Arguments: model id and the two sizes of its capacity run (as given to train-capacity.sh), and
-# the run's total training time in minutes, the first run's included.
+# Arguments: the capacity run's directory and the run's total training time in minutes, the
+# first run's included.
 set -euo pipefail
+from=${1%/}
+budget=$2
 source "$(dirname "${BASH_SOURCE[0]}")/training-env.sh"
-id=$1
-embed=$2
-hidden=$3
-budget=$4
-case ${id%-??-??} in
-  transformer) name=$id-d$embed-f$hidden ;;
-  *) name=$id-e$embed-h$hidden ;;
-esac
-from=runs/capacity/$name
-run=$from-c
 [ -f "$from/state.json" ] || { echo "continue-capacity.sh: no run at $from (train it with scripts/train-capacity.sh first)" >&2; exit 2; }
+run=$from-c
+out=runs/capacity/export-$(basename "$run")
 [ -f "$run/state.json" ] || { mkdir -p "$run"; cp -r "$from/." "$run/"; }
-# Done when the run finished with its whole budget spent (the copied run finished too, with less).
-done=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))
-print(int(s["finished"] and s["train_secs"] >= float(sys.argv[2]) * 60))' "$run/state.json" "$budget")
-if [ "$done" = 0 ]; then
+if [ "$(budget_spent "$run" "$budget")" = 0 ]; then
   "$BIN" train --resume --run-dir "$run" --time-budget-minutes "$budget" \
     --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
 fi
@@ -39,8 +30,7 @@ if ! grep -q "Continued training" "$run/card-notes.md" 2>/dev/null; then
 
 Continued training: the finished run resumed with a larger time budget, $budget minutes of
 training in all, which re-stretches its cosine decay from the resume step on (a warm restart),
-one thread. Command: \`scripts/continue-capacity.sh $id $embed $hidden $budget\` (run \`$run\`).
+one thread. Command: \`scripts/continue-capacity.sh $from $budget\` (run \`$run\`).
 NOTE
 fi
-[ -f "runs/capacity/export-$name-c/$id/card.md" ] ||
-  "$BIN" export --run "$run" --weights last --out "runs/capacity/export-$name-c"
+[ -f "$out/index.json" ] || "$BIN" export --run "$run" --weights last --out "$out"

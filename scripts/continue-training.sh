@@ -25,11 +25,7 @@ if [ "${DICTIONARY:-0}" = 1 ]; then
 fi
 run=runs/long/$name
 [ -f "$run/state.json" ] || { mkdir -p "$run"; cp -r "runs/ladder/$id/." "$run/"; }
-# Done when the run finished with its whole budget spent (the copied ladder run finished too,
-# with less).
-done=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))
-print(int(s["finished"] and s["train_secs"] >= float(sys.argv[2]) * 60))' "$run/state.json" "$budget")
-if [ "$done" = 0 ]; then
+if [ "$(budget_spent "$run" "$budget")" = 0 ]; then
   "$BIN" train --resume --run-dir "$run" "${extra[@]}" --total-epochs 12 \
     --time-budget-minutes "$budget" --checkpoint-every 200 --eval-every 1000 --keep-snapshots 3
 fi
