@@ -471,8 +471,13 @@ fn card(
         e.params, e.bytes, x.storage.describe(), e.sha256, x.storage.describe()
     );
     s += &format!(
-        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped)\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: {}\n\n```json\n{}\n```\n\n",
-        c.max_tokens, state.step, c.epochs,
+        "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped){}\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: {}\n\n```json\n{}\n```\n\n",
+        c.max_tokens,
+        match &c.distilled {
+            Some(p) => format!("; its targets replaced by a teacher's translations of the same split, `{}` (sequence-level distillation, `crate::distill`)", p.display()),
+            None => String::new(),
+        },
+        state.step, c.epochs,
         if c.time_budget_minutes > 0.0 {
             format!(" or {} min of training time (the cosine decay follows whichever ends first)", c.time_budget_minutes)
         } else {

@@ -5,11 +5,13 @@
 //! `memory`, `report`, `rescore`); shared
 //! pieces: `data` (reading, cleaning, grouping, splitting), `vocab` (tokenizer training), `nn`
 //! (the five families in candle), `io` (weights between candle, core and files), `metrics`
-//! (BLEU and chrF), `ladder` (inputs of 1–4 joined sentences), `progress` (bars).
+//! (BLEU and chrF), `ladder` (inputs of 1–4 joined sentences), `dictionary` and `distill`
+//! (extra or replaced training targets), `progress` (bars).
 
 pub mod average;
 pub mod data;
 pub mod dictionary;
+pub mod distill;
 pub mod evaluate;
 pub mod export;
 pub mod index;

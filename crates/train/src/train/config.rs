@@ -83,6 +83,12 @@ pub struct TrainConfig {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dictionary: Option<PathBuf>,
+    /// A teacher's translations of the train split (`crate::distill`, written by
+    /// scripts/distill.sh): they replace the references of the training pairs (sequence-level
+    /// distillation); the joined ladder examples are built from the replaced pairs.
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distilled: Option<PathBuf>,
     /// Start from these weights (an exported model.safetensors or a run's checkpoint) instead of
     /// random ones; the tensors must match the family and sizes above.
     #[arg(long)]

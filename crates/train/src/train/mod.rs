@@ -135,6 +135,18 @@ impl Session {
         if config.train_limit > 0 {
             singles.truncate(config.train_limit);
         }
+        if let Some(path) = &config.distilled {
+            let examples = Path::new(crate::near_copies::DEFAULT_EXAMPLES);
+            let stats = crate::distill::replace_targets(&mut singles, path, sl, examples)?;
+            eprintln!(
+                "distilled {}: {} targets replaced by the teacher's, {} kept (no teacher line, \
+                 or an empty one; {} teacher lines were near-copies of the page's examples)",
+                path.display(),
+                stats.replaced,
+                stats.no_teacher_line,
+                stats.example_copies
+            );
+        }
         let joined = ladder::training_joins(
             &singles,
             config.ladder_max,
