@@ -36,6 +36,8 @@ if [ ! -f "$distilled" ]; then
   else
     paste "$distilled.out" "$distilled.src" > "$distilled.tmp"
   fi
+  # Which weights taught (the shipped teacher may be replaced later).
+  echo "$(sha256sum "www/models/$teacher/model.safetensors" | cut -c1-16)" > "$distilled.teacher"
   mv "$distilled.tmp" "$distilled"
   rm -f "$distilled.src" "$distilled.out"
 fi
@@ -66,8 +68,9 @@ fi
 [ -f "$run/card-notes.md" ] || cat > "$run/card-notes.md" <<NOTE
 ## How this model was made
 
-Sequence-level distillation (issue 14's lever; Kim & Rush 2016): the shipped $teacher translated
-the train split with beam 4 (\`$distilled\`), and its translations replaced the references of the
+Sequence-level distillation (issue 14's lever; Kim & Rush 2016): the shipped $teacher (its
+model.safetensors with sha256 beginning \`$(cat "$distilled.teacher")\`) translated the train split with
+beam 4 (\`$distilled\`), and its translations replaced the references of the
 training pairs (\`train --distilled\`). The shipped $student was then fine-tuned on them from its
 own weights (\`--init-from\`), joined 2–4-sentence examples built from the replaced pairs
 (\`--ladder-max 4 --ladder-share 0.6\`), lr $lr with a cosine decay over a $budget-minute time
