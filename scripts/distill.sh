@@ -4,7 +4,8 @@
 # translations replace the references (`train --distilled`, crates/train/src/distill.rs), and the
 # shipped student is fine-tuned on them from its own weights (`--init-from`), with the joined
 # 2–4-sentence ladder examples built from the replaced pairs as before.
-# Writes runs/distill/<teacher>-train.tsv (the teacher's translations, made once),
+# Writes runs/distill/<teacher>-<sha256 of its weights, 16 digits>-train.tsv (the teacher's
+# translations, made once per teacher),
 # runs/distill/<student>-from-<teacher>/ (the run) and exports it (dev and test, singles and
 # ladder, beam 4, α chosen on dev) to runs/distill/export-<student>-from-<teacher>/, to be
 # compared on dev with the shipped student before anything replaces www/models/.
@@ -23,7 +24,9 @@ family=${student%-??-??}
 direction=${student: -5}
 [ "${teacher: -5}" = "$direction" ] || { echo "distill.sh: $teacher does not translate $direction" >&2; exit 2; }
 mkdir -p runs/distill
-distilled=runs/distill/$teacher-train.tsv
+# Named by the teacher's weights (the shipped teacher may be replaced later).
+teacher_sha=$(sha256sum "www/models/$teacher/model.safetensors" | cut -c1-16)
+distilled=runs/distill/$teacher-$teacher_sha-train.tsv
 if [ ! -f "$distilled" ]; then
   # train.tsv is English<TAB>Chinese; the teacher translates the source column, and its output
   # takes the target column's place.
@@ -36,8 +39,6 @@ if [ ! -f "$distilled" ]; then
   else
     paste "$distilled.out" "$distilled.src" > "$distilled.tmp"
   fi
-  # Which weights taught (the shipped teacher may be replaced later).
-  echo "$(sha256sum "www/models/$teacher/model.safetensors" | cut -c1-16)" > "$distilled.teacher"
   mv "$distilled.tmp" "$distilled"
   rm -f "$distilled.src" "$distilled.out"
 fi
@@ -69,7 +70,7 @@ fi
 ## How this model was made
 
 Sequence-level distillation (issue 14's lever; Kim & Rush 2016): the shipped $teacher (its
-model.safetensors with sha256 beginning \`$(cat "$distilled.teacher")\`) translated the train split with
+model.safetensors with sha256 beginning \`$teacher_sha\`) translated the train split with
 beam 4 (\`$distilled\`), and its translations replaced the references of the
 training pairs (\`train --distilled\`). The shipped $student was then fine-tuned on them from its
 own weights (\`--init-from\`), joined 2–4-sentence examples built from the replaced pairs
