@@ -38,7 +38,7 @@ enum Command {
     /// train/dev/test by sentence group, build the tokenizers and write a data card.
     Prepare(prepare::Args),
     /// Train one model (family, direction, sizes) with candle on the CPU; checkpoints and --resume.
-    Train(train::Args),
+    Train(Box<train::Args>),
     /// Checkpoint averaging: the mean of the weights of a run's last K snapshots.
     Average(average::Args),
     /// Write www/models/<id>/ (f16 safetensors, config, tokenizers, card) and update index.json.
