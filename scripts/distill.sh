@@ -6,8 +6,8 @@
 # 2–4-sentence ladder examples built from the replaced pairs as before.
 # Writes runs/distill/<teacher>-<sha256 of its weights, 16 digits>-train.tsv (the teacher's
 # translations, made once per teacher),
-# runs/distill/<student>-from-<teacher>/ (the run) and exports it (dev and test, singles and
-# ladder, beam 4, α chosen on dev) to runs/distill/export-<student>-from-<teacher>/, to be
+# runs/distill/<student>-from-<teacher>-<sha>/ (the run) and exports it (dev and test, singles and
+# ladder, beam 4, α chosen on dev) to runs/distill/export-<student>-from-<teacher>-<sha>/, to be
 # compared on dev with the shipped student before anything replaces www/models/.
 # Resumable: run it again after an interruption and the run continues from its checkpoint.
 #
@@ -55,7 +55,7 @@ case $family in
   *) echo "distill.sh: unknown family in $student" >&2; exit 2 ;;
 esac
 lr=0.001
-name=$student-from-$teacher
+name=$student-from-$teacher-$teacher_sha
 run=runs/distill/$name
 common=(--checkpoint-every 200 --eval-every 1000 --keep-snapshots 3)
 if [ ! -f "$run/state.json" ]; then
