@@ -5,6 +5,8 @@
 //! one train pair per line, the target side the teacher's). Only the train split is translated,
 //! so no dev or test sentence is seen; a teacher line that is empty (refused) or a near-copy of
 //! one of the page's examples (`crate::near_copies`) leaves the pair's reference in place.
+//! `--keep-references` keeps the references the teacher changed as extra examples beside its
+//! translations (a source with two targets) instead of dropping them.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -82,6 +84,17 @@ pub fn apply(
     stats
 }
 
+/// The pairs of `before` (the references) whose target the teacher changed in `after` (the same
+/// pairs, in order, after `apply`): kept as extra examples by `train --keep-references`.
+pub fn differing_references(before: Vec<Pair>, after: &[Pair]) -> Vec<Pair> {
+    before
+        .into_iter()
+        .zip(after)
+        .filter(|(reference, replaced)| reference != *replaced)
+        .map(|(reference, _)| reference)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +125,21 @@ mod tests {
                 no_teacher_line: 2,
                 example_copies: 1,
             }
+        );
+    }
+
+    #[test]
+    fn only_references_the_teacher_changed_are_kept_beside_it() {
+        let before = vec![
+            Pair::new("Run.", "你用跑的。"),
+            Pair::new("Stay.", "待著。"),
+        ];
+        let mut after = before.clone();
+        let teacher = vec![Pair::new("Run.", "跑！"), Pair::new("Stay.", "待著。")];
+        apply(&mut after, teacher, Language::En, &[]);
+        assert_eq!(
+            differing_references(before, &after),
+            vec![Pair::new("Run.", "你用跑的。")]
         );
     }
 

@@ -474,6 +474,7 @@ fn card(
         "## Training\n\n- data: the project's train split (see the data card written by `seq2seq-train prepare`; pairs longer than {} tokens skipped){}\n- {} steps, at most {} epochs{}, batch {} sentences, AdamW (lr {}, warm-up {} steps, cosine decay to ×{}, weight decay {}), clip {}, dropout {}, label smoothing {}\n- training time: {:.1} min on 2 shared CPU cores (candle)\n- weights: {}\n- retrain: {}\n\n```json\n{}\n```\n\n",
         c.max_tokens,
         match &c.distilled {
+            Some(p) if c.keep_references => format!("; a teacher's translations of the same split, `{}`, beside the references they differ from (sequence-level distillation with the references kept, `crate::distill`)", p.display()),
             Some(p) => format!("; its targets replaced by a teacher's translations of the same split, `{}` (sequence-level distillation, `crate::distill`)", p.display()),
             None => String::new(),
         },

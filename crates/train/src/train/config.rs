@@ -89,6 +89,11 @@ pub struct TrainConfig {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distilled: Option<PathBuf>,
+    /// With --distilled: keep each reference that the teacher's translation differs from as a
+    /// second single example beside it (two targets for such a source), instead of replacing it.
+    #[arg(long, requires = "distilled")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_references: bool,
     /// Start from these weights (an exported model.safetensors or a run's checkpoint) instead of
     /// random ones; the tensors must match the family and sizes above.
     #[arg(long)]

@@ -135,9 +135,18 @@ impl Session {
         if config.train_limit > 0 {
             singles.truncate(config.train_limit);
         }
+        let mut references = Vec::new();
         if let Some(path) = &config.distilled {
             let examples = Path::new(crate::near_copies::DEFAULT_EXAMPLES);
+            let before = config.keep_references.then(|| singles.clone());
             let stats = crate::distill::replace_targets(&mut singles, path, sl, examples)?;
+            if let Some(before) = before {
+                references = crate::distill::differing_references(before, &singles);
+                eprintln!(
+                    "--keep-references: {} references kept beside the teacher's targets",
+                    references.len()
+                );
+            }
             eprintln!(
                 "distilled {}: {} targets replaced by the teacher's, {} kept (no teacher line, \
                  or an empty one; {} teacher lines were near-copies of the page's examples)",
@@ -172,6 +181,7 @@ impl Session {
         };
         let en_zh: Vec<(String, String)> = singles
             .into_iter()
+            .chain(references)
             .chain(joined)
             .chain(dictionary)
             .map(|p| (p.en, p.zh))
