@@ -27,13 +27,14 @@ pub struct DistillStats {
 }
 
 /// Replaces the targets of `pairs` (for a direction whose source is `source`) by the teacher's
-/// translations in `path`.
+/// translations in `path`; returns the counts and the references the teacher changed (the pairs
+/// as they were, kept as extra examples by `train --keep-references`).
 pub fn replace_targets(
     pairs: &mut [Pair],
     path: &Path,
     source: Language,
     examples: &Path,
-) -> Result<DistillStats> {
+) -> Result<(DistillStats, Vec<Pair>)> {
     let teacher: Vec<Pair> = read_split(path)
         .with_context(|| format!("reading the teacher's translations {}", path.display()))?
         .into_iter()
@@ -49,7 +50,7 @@ pub fn apply(
     teacher: Vec<Pair>,
     source: Language,
     examples: &[String],
-) -> DistillStats {
+) -> (DistillStats, Vec<Pair>) {
     let side = |p: &Pair, want_source: bool| -> String {
         match (source, want_source) {
             (Language::En, true) | (Language::Zh, false) => p.en.clone(),
@@ -69,30 +70,24 @@ pub fn apply(
         no_teacher_line: 0,
         example_copies,
     };
+    let mut changed_references = Vec::new();
     for p in pairs.iter_mut() {
         match target_of.get(&side(p, true)) {
             Some(target) => {
+                let reference = p.clone();
                 match source {
                     Language::En => p.zh = target.clone(),
                     Language::Zh => p.en = target.clone(),
+                }
+                if *p != reference {
+                    changed_references.push(reference);
                 }
                 stats.replaced += 1;
             }
             None => stats.no_teacher_line += 1,
         }
     }
-    stats
-}
-
-/// The pairs of `before` (the references) whose target the teacher changed in `after` (the same
-/// pairs, in order, after `apply`): kept as extra examples by `train --keep-references`.
-pub fn differing_references(before: Vec<Pair>, after: &[Pair]) -> Vec<Pair> {
-    before
-        .into_iter()
-        .zip(after)
-        .filter(|(reference, replaced)| reference != *replaced)
-        .map(|(reference, _)| reference)
-        .collect()
+    (stats, changed_references)
 }
 
 #[cfg(test)]
@@ -115,7 +110,7 @@ mod tests {
             Pair::new("I like eating apples.", "我喜欢吃苹果。"),
         ];
         let examples = vec!["I like eating apples.".to_owned()];
-        let stats = apply(&mut pairs, teacher, Language::Zh, &examples);
+        let (stats, _) = apply(&mut pairs, teacher, Language::Zh, &examples);
         assert_eq!(pairs[1], Pair::new("Run!", "你用跑的。"));
         assert_eq!(pairs[2], Pair::new("Stay.", "待著。"));
         assert_eq!(
@@ -130,24 +125,20 @@ mod tests {
 
     #[test]
     fn only_references_the_teacher_changed_are_kept_beside_it() {
-        let before = vec![
+        let mut pairs = vec![
             Pair::new("Run.", "你用跑的。"),
             Pair::new("Stay.", "待著。"),
         ];
-        let mut after = before.clone();
         let teacher = vec![Pair::new("Run.", "跑！"), Pair::new("Stay.", "待著。")];
-        apply(&mut after, teacher, Language::En, &[]);
-        assert_eq!(
-            differing_references(before, &after),
-            vec![Pair::new("Run.", "你用跑的。")]
-        );
+        let (_, changed_references) = apply(&mut pairs, teacher, Language::En, &[]);
+        assert_eq!(changed_references, vec![Pair::new("Run.", "你用跑的。")]);
     }
 
     #[test]
     fn en_zh_replaces_the_chinese_side() {
         let mut pairs = vec![Pair::new("Run.", "你用跑的。")];
         let teacher = vec![Pair::new("Run.", "跑！")];
-        let stats = apply(&mut pairs, teacher, Language::En, &[]);
+        let (stats, _) = apply(&mut pairs, teacher, Language::En, &[]);
         assert_eq!(pairs[0], Pair::new("Run.", "跑！"));
         assert_eq!(stats.replaced, 1);
     }

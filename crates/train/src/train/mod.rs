@@ -138,10 +138,10 @@ impl Session {
         let mut references = Vec::new();
         if let Some(path) = &config.distilled {
             let examples = Path::new(crate::near_copies::DEFAULT_EXAMPLES);
-            let before = config.keep_references.then(|| singles.clone());
-            let stats = crate::distill::replace_targets(&mut singles, path, sl, examples)?;
-            if let Some(before) = before {
-                references = crate::distill::differing_references(before, &singles);
+            let (stats, changed_references) =
+                crate::distill::replace_targets(&mut singles, path, sl, examples)?;
+            if config.keep_references {
+                references = changed_references;
                 eprintln!(
                     "--keep-references: {} references kept beside the teacher's targets",
                     references.len()
